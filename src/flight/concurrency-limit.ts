@@ -1,0 +1,69 @@
+/**
+ * A counting limit on concurrent operations, FIFO, whose capacity can change while
+ * operations are running. async-mutex's Semaphore.setValue() sets the free count rather
+ * than the capacity, which would need delta bookkeeping around every in-flight release;
+ * a plain counter keeps "never more than max at once" obvious.
+ */
+export class ConcurrencyLimit {
+  #max: number;
+  #active = 0;
+  readonly #queue: Array<() => void> = [];
+
+  constructor(max: number) {
+    this.#max = checkMax(max);
+  }
+
+  /** Runs `fn` once fewer than `max` others are running. */
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    await this.#enter();
+    try {
+      return await fn();
+    } finally {
+      this.#active--;
+      this.#dispatch();
+    }
+  }
+
+  /**
+   * Changes the capacity. Running operations are never interrupted: lowering it only
+   * makes new ones wait until enough running ones finish; raising it starts waiters now.
+   */
+  setMax(max: number): void {
+    this.#max = checkMax(max);
+    this.#dispatch();
+  }
+
+  get max(): number {
+    return this.#max;
+  }
+
+  get active(): number {
+    return this.#active;
+  }
+
+  get waiting(): number {
+    return this.#queue.length;
+  }
+
+  #enter(): Promise<void> {
+    if (this.#active < this.#max && this.#queue.length === 0) {
+      this.#active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#queue.push(resolve));
+  }
+
+  #dispatch(): void {
+    while (this.#active < this.#max && this.#queue.length > 0) {
+      this.#active++;
+      this.#queue.shift()!();
+    }
+  }
+}
+
+function checkMax(max: number): number {
+  if (!Number.isInteger(max) || max < 1) {
+    throw new RangeError(`并发上限必须是正整数 / concurrency limit must be a positive integer, got ${max}`);
+  }
+  return max;
+}

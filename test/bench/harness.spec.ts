@@ -1,0 +1,88 @@
+import { expect } from 'chai';
+import { inflateSync } from 'node:zlib';
+import { broadcast, type SendOutcome } from '../../bench/harness/broadcast';
+import { makePng } from '../../bench/harness/png';
+import { ProgressBar } from '../../bench/harness/progress';
+import { median, quantile, ratio } from '../../bench/harness/stats';
+import { renderRatioChart } from '../../bench/harness/svg-chart';
+import { displayWidth, renderTable } from '../../bench/harness/table';
+
+describe('bench harness', () => {
+  it('takes nearest-rank quantiles and even-length medians', () => {
+    const values = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(quantile(values, 0.5)).to.equal(50);
+    expect(quantile(values, 0.99)).to.equal(99);
+    expect(median([4, 1, 3, 2])).to.equal(2.5);
+    expect(ratio(0, 0)).to.equal(1);
+    expect(ratio(1, 0)).to.equal(Number.POSITIVE_INFINITY);
+  });
+
+  it('aligns tables whose labels mix Chinese and English', () => {
+    expect(displayWidth('送达 ok')).to.equal(7);
+    const lines = renderTable(['指标 / metric', 'a'], [['送达 / delivered', '50'], ['p95', '1.2 ms']]).split('\n');
+    expect(new Set(lines.map(displayWidth)).size).to.equal(1);
+  });
+
+  it('retries a failed send until it succeeds or the retries run out, and counts each attempt', async () => {
+    const failuresLeft = new Map([[1, 2], [2, 9]]);
+    const settled: [number, boolean][] = [];
+    const result = await broadcast(
+      { peers: [0, 1, 2], spreadMs: 0, concurrency: 2, maxRetries: 5, retryDelayMs: 1, onSettled: (p, ok) => settled.push([p, ok]) },
+      async (peer): Promise<SendOutcome> => {
+        const left = failuresLeft.get(peer) ?? 0;
+        if (left === 0) return { ok: true };
+        failuresLeft.set(peer, left - 1);
+        return { ok: false, message: 'EventChecker Failed: {"result": -1, "errMsg": "rich media transfer failed"}' };
+      },
+    );
+    expect(result.delivered).to.equal(2);
+    expect(result.failed).to.equal(1);
+    expect(result.firstTryFailures).to.equal(2);
+    expect(result.attempts).to.equal(1 + 3 + 6);
+    expect(result.errors.get('rich media transfer failed')).to.equal(2 + 6);
+    expect(settled.sort()).to.deep.equal([[0, true], [1, true], [2, false]]);
+  });
+
+  it('never has more sends in flight than the client cap', async () => {
+    let active = 0;
+    let peak = 0;
+    await broadcast({ peers: Array.from({ length: 20 }, (_, i) => i), spreadMs: 0, concurrency: 3, maxRetries: 0, retryDelayMs: 0 }, async () => {
+      peak = Math.max(peak, ++active);
+      await new Promise((r) => setTimeout(r, 2));
+      active--;
+      return { ok: true };
+    });
+    expect(peak).to.equal(3);
+  });
+
+  it('makes valid PNGs of about the asked size, distinct per seed', () => {
+    const a = makePng(200_000, 1);
+    const b = makePng(200_000, 2);
+    expect(a.subarray(1, 4).toString('latin1')).to.equal('PNG');
+    expect(Math.abs(a.length - 200_000)).to.be.below(2000);
+    expect(a.equals(b)).to.equal(false);
+    const idatLength = a.readUInt32BE(33);
+    expect(a.subarray(37, 41).toString('latin1')).to.equal('IDAT');
+    const height = a.readUInt32BE(20);
+    expect(a.readUInt32BE(16)).to.equal(512);
+    expect(inflateSync(a.subarray(41, 41 + idatLength)).length).to.equal(height * (1 + 512 * 3));
+  });
+
+  it('draws one bar per row with its verdict and escapes labels', () => {
+    const svg = renderRatioChart({ title: 'T <1>', subtitle: 's', rows: [{ label: '磁盘 / disk', ratio: 0.02, target: 0.05, met: true }, { label: 'cpu', ratio: 2, target: 0.1, met: false }] });
+    expect(svg).to.match(/^<svg/);
+    expect(svg).to.include('T &lt;1&gt;');
+    expect(svg).to.include('0.020× ✓');
+    expect(svg).to.include('2.00× ✗');
+  });
+
+  it('prints plain quarter lines when stderr is not a TTY', () => {
+    const lines: string[] = [];
+    const bar = new ProgressBar('基线 / baseline', 8, { isTTY: false, write: (s) => (lines.push(s), true) });
+    for (let i = 0; i < 8; i++) bar.tick();
+    bar.finish();
+    expect(lines.every((l) => l.endsWith('\n') && !l.includes('\r'))).to.equal(true);
+    expect(lines.at(-1)).to.match(/8\/8 \(100%\)/);
+    expect(lines.length).to.be.within(4, 6);
+  });
+});

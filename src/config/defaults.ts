@@ -1,0 +1,92 @@
+// The configuration shape and its built-in defaults, stated once here. The shipped
+// plugin.json repeats them as the editable layer above (a test keeps the two equal).
+// Allowed ranges live in fields.ts next to the labels.
+
+/** Retry policy for sends that surely did not deliver (NTQQ result -1 `rich media transfer failed`). */
+export interface RetryConfig {
+  /**
+   * Total attempts including the first, 1–10. More attempts hide more transient server
+   * failures but hold the client's request open longer; `Timeout`s are never retried.
+   */
+  maxAttempts: number;
+  /**
+   * First backoff in ms (jittered, doubled per attempt), 0–60000. Higher spares a struggling
+   * server; lower answers the client sooner.
+   */
+  baseDelayMs: number;
+  /** Cap on one backoff in ms, 0–600000, and at least `baseDelayMs`. */
+  maxDelayMs: number;
+}
+
+export interface MediaCacheConfig {
+  /** Master switch. Off = every send takes NapCat's own path untouched; nothing else changes. */
+  enabled: boolean;
+  /**
+   * Where the content-addressed store lives. Empty = `<dataPath>/cache`; a relative path
+   * resolves under dataPath and may not climb out of it; an absolute path is taken as the
+   * operator's choice. Every NapCat process of one install must point at the same place
+   * to share files.
+   */
+  cacheDir: string;
+  /**
+   * Byte cap of the store. Larger keeps more content decoded (fewer re-decodes and copies
+   * for repeated broadcasts) at the cost of disk; files under lease are never evicted, so
+   * the store may exceed this briefly.
+   */
+  maxCacheBytes: number;
+  /** Entry cap of the store; bounds the index memory as well as the number of small files. */
+  maxEntries: number;
+  /**
+   * Seconds an unused entry stays before eviction; 0 = evict only by size/count. Longer
+   * helps slow repeat broadcasts, shorter frees disk sooner.
+   */
+  idleTtlSeconds: number;
+  /**
+   * Seconds a file survives after its last lease is released, before deletion. Covers NTQQ
+   * reading a file just after the send returns; too long only delays freeing disk.
+   */
+  graceSeconds: number;
+  /**
+   * Largest decoded payload the plugin takes over. Bigger payloads go through NapCat's own
+   * path (counted as a fallback), which bounds the plugin's disk writes and hashing per send.
+   */
+  maxPayloadBytes: number;
+  /**
+   * Media sends in flight at once, across all peers. Lower eases server-side throttling
+   * during broadcasts; higher finishes a broadcast sooner when the server keeps up.
+   */
+  maxConcurrentUploads: number;
+  retry: RetryConfig;
+  /**
+   * Seconds during which concurrent sends of the same http(s) URL share one download;
+   * 0 = off. Longer saves downloads but may serve content changed at the source meanwhile.
+   */
+  urlCoalesceSeconds: number;
+  /**
+   * Memory the plugin may hold for payloads and its in-memory indexes (e.g. the base64
+   * fast path). Higher saves re-hashing of repeated strings; lower keeps NapCat's heap small.
+   */
+  memoryBudgetBytes: number;
+  /** Verbose logs (through `ctx.logger.debug`/`info`); for diagnosing, not for production. */
+  debug: boolean;
+}
+
+export const DEFAULT_CONFIG: Readonly<MediaCacheConfig> = Object.freeze({
+  enabled: true,
+  cacheDir: '',
+  maxCacheBytes: 512 * 1024 * 1024,
+  maxEntries: 2000,
+  idleTtlSeconds: 3600,
+  graceSeconds: 30,
+  maxPayloadBytes: 100 * 1024 * 1024,
+  maxConcurrentUploads: 4,
+  retry: Object.freeze({ maxAttempts: 3, baseDelayMs: 300, maxDelayMs: 5000 }),
+  urlCoalesceSeconds: 10,
+  memoryBudgetBytes: 32 * 1024 * 1024,
+  debug: false,
+});
+
+/** A deep copy the caller may mutate. */
+export function cloneConfig(config: Readonly<MediaCacheConfig>): MediaCacheConfig {
+  return { ...config, retry: { ...config.retry } };
+}

@@ -1,0 +1,3 @@
+// Public surface of the web layer.
+export { registerRoutes, type RegisteredRoutes, type WebDeps, type WebRouter, type WebResponse } from './routes';
+export { statusPageHtml } from './status-page';

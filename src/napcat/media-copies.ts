@@ -1,0 +1,100 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { LRUCache } from 'lru-cache';
+import { SingleFlight } from '../flight/single-flight';
+
+/** The native copy (`core.apis.FileApi.copyFile` as NapCat defined it). */
+export type NativeCopy = (src: string, dst: string) => Promise<unknown>;
+
+export type CopyOutcome = 'present' | 'copied';
+
+interface Seen {
+  size: number;
+  ino: number;
+  mtimeMs: number;
+}
+
+const MD5_NAME = /^([0-9a-f]{32})(\.[^.]*)?$/i;
+
+/**
+ * Copies onto NTQQ's md5-named media paths at most once while the file is present and
+ * verified. NapCat's own copy rewrites that one shared path for every send, under readers
+ * that are already uploading it (napcat-pipeline.md §2.4). Here a copy goes to a temp name
+ * beside the destination and is renamed into place, so no reader ever sees a half-written
+ * file; concurrent callers for one destination share one in-flight copy.
+ */
+export class MediaCopies {
+  readonly #copy: NativeCopy;
+  readonly #flights = new SingleFlight<string, CopyOutcome>();
+  /** Destinations we published or checked, as they were then; a changed file is checked again. */
+  readonly #seen = new LRUCache<string, Seen>({ max: 10_000 });
+  #copies = 0;
+
+  constructor(copy: NativeCopy) {
+    this.#copy = copy;
+  }
+
+  /** Copies made since start (each one a full write of a media file). */
+  get copies(): number {
+    return this.#copies;
+  }
+
+  /** Ensures `dst` holds the bytes of `src` (of `size` bytes when known). */
+  ensure(src: string, dst: string, size?: number): Promise<CopyOutcome> {
+    return this.#flights.run(dst, () => this.#ensure(src, dst, size));
+  }
+
+  /** Forgets what we knew of `dst` (it was deleted, or must be checked afresh). */
+  forget(dst: string): void {
+    this.#seen.delete(dst);
+  }
+
+  async #ensure(src: string, dst: string, knownSize: number | undefined): Promise<CopyOutcome> {
+    const size = knownSize ?? (await stat(src)).size;
+    if (await this.#isGood(dst, size)) return 'present';
+    const temp = path.join(path.dirname(dst), `.${path.basename(dst)}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await this.#copy(src, temp);
+      this.#copies++;
+      // The native copy reports nothing (napcat-pipeline.md §2.3): check what it produced.
+      const written = await stat(temp);
+      if (written.size !== size) {
+        throw new Error(`复制不完整 / incomplete copy: ${temp} has ${written.size} of ${size} bytes`);
+      }
+      await rename(temp, dst);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+    const placed = await stat(dst);
+    this.#seen.set(dst, { size: placed.size, ino: placed.ino, mtimeMs: placed.mtimeMs });
+    return 'copied';
+  }
+
+  /** True when `dst` exists with `size` bytes and, if we did not place it, the md5 its name promises. */
+  async #isGood(dst: string, size: number): Promise<boolean> {
+    const now = await stat(dst).catch(() => undefined);
+    if (!now || now.size !== size) {
+      this.#seen.delete(dst);
+      return false;
+    }
+    const seen = this.#seen.get(dst);
+    if (seen && seen.ino === now.ino && seen.mtimeMs === now.mtimeMs && seen.size === now.size) return true;
+    const named = MD5_NAME.exec(path.basename(dst))?.[1];
+    if (named && (await md5Of(dst)) !== named.toLowerCase()) return false;
+    this.#seen.set(dst, { size: now.size, ino: now.ino, mtimeMs: now.mtimeMs });
+    return true;
+  }
+}
+
+function md5Of(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('md5');
+    createReadStream(file)
+      .on('error', reject)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}

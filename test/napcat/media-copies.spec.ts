@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, readdir, rm, unlink, writeFile, copyFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { MediaCopies } from '../../src/napcat/media-copies';
+
+describe('MediaCopies', () => {
+  let dir: string;
+  let src: string;
+  let dst: string;
+  const bytes = Buffer.alloc(256 * 1024, 7);
+  const md5 = createHash('md5').update(bytes).digest('hex');
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'mc-copies-'));
+    src = path.join(dir, 'src.png');
+    dst = path.join(dir, `${md5}.png`);
+    await writeFile(src, bytes);
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('50 concurrent callers share one copy; later callers find it present', async () => {
+    let native = 0;
+    const copies = new MediaCopies(async (a, b) => { native++; await copyFile(a, b); });
+    const outcomes = await Promise.all(Array.from({ length: 50 }, () => copies.ensure(src, dst, bytes.length)));
+    expect(native).to.equal(1);
+    expect(new Set(outcomes)).to.deep.equal(new Set(['copied'])); // joiners share the one copy's outcome
+    expect(await copies.ensure(src, dst)).to.equal('present');
+    expect(native).to.equal(1);
+    expect((await readFile(dst)).equals(bytes)).to.equal(true);
+    expect(await readdir(dir)).to.have.members(['src.png', `${md5}.png`]);
+  });
+
+  it('copies again when the file was deleted from outside or rewritten with other bytes', async () => {
+    let native = 0;
+    const copies = new MediaCopies(async (a, b) => { native++; await copyFile(a, b); });
+    await copies.ensure(src, dst);
+    await unlink(dst);
+    expect(await copies.ensure(src, dst)).to.equal('copied');
+    await writeFile(dst, Buffer.alloc(bytes.length, 1)); // same size, wrong content
+    expect(await copies.ensure(src, dst)).to.equal('copied');
+    expect(native).to.equal(3);
+    expect((await readFile(dst)).equals(bytes)).to.equal(true);
+  });
+
+  it('accepts a correct file it did not place (md5 from its name) without copying', async () => {
+    await writeFile(dst, bytes);
+    let native = 0;
+    const copies = new MediaCopies(async (a, b) => { native++; await copyFile(a, b); });
+    expect(await copies.ensure(src, dst)).to.equal('present');
+    expect(native).to.equal(0);
+  });
+
+  it('a short native copy fails loudly, publishes nothing and leaves no temp file', async () => {
+    const copies = new MediaCopies(async (_a, b) => writeFile(b, bytes.subarray(0, 100)));
+    const err = await copies.ensure(src, dst).catch((e: Error) => e);
+    expect(String(err)).to.contain('incomplete copy');
+    expect(await readdir(dir)).to.deep.equal(['src.png']);
+  });
+});

@@ -57,7 +57,7 @@ export const FIELDS: readonly FieldSpec[] = [
     max: 1024 * GiB,
     unit: 'bytes',
     label: '缓存容量上限（字节）',
-    help: '超出后淘汰最久未用的文件（使用中的不删）/ Byte cap of the store; files in use are never evicted',
+    help: '超出后淘汰最久未用的文件（使用中的不删） / Byte cap of the store; files in use are never evicted',
   },
   {
     path: 'maxEntries',

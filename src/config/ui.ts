@@ -69,13 +69,13 @@ function noteHtml(effective: Readonly<MediaCacheConfig>, notes: ConfigUiNotes): 
   if (fromPluginJson.length > 0) {
     lines.push(
       `来自 plugin.json 的值 / set by plugin.json: ${escapeHtml(fromPluginJson.join(', '))}。` +
-        '在此保存其他值会覆盖它们（写入 config.json）/ saving another value here overrides them (in config.json).',
+        '在此保存其他值会覆盖它们（写入 config.json） / saving another value here overrides them (in config.json).',
     );
   }
   if (fromWebUi.length > 0) {
-    lines.push(`已在此处修改（config.json）/ changed here (config.json): ${escapeHtml(fromWebUi.join(', '))}`);
+    lines.push(`已在此处修改（config.json） / changed here (config.json): ${escapeHtml(fromWebUi.join(', '))}`);
   }
-  lines.push('保存后即时生效，缓存目录 cacheDir 除外（需重载插件）/ applied on save, except cacheDir (needs a plugin reload).');
+  lines.push('保存后即时生效，缓存目录 cacheDir 除外（需重载插件） / applied on save, except cacheDir (needs a plugin reload).');
   return lines.map((l) => `<p>${l}</p>`).join('');
 }
 

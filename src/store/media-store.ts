@@ -1,0 +1,354 @@
+// The content-addressed, refcounted media store. See docs/store.md for the design and the
+// cross-process reasoning; the short version:
+// - identity is sha-256 of the bytes; md5 (what NTQQ needs) is computed once, when written;
+// - a put returns a Lease, and a file is deleted only when it has left the index, its last
+//   lease in this process is released, and no live process holds a lease marker for it;
+// - every write or delete of one content runs under its keyed mutex + cross-process lock.
+import { hash as digest, randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { type Logger, silentLogger } from '../logger';
+import { decodeBase64Strict } from './base64';
+import { Base64Index } from './base64-index';
+import { StoreError, closedError, emptyError, ioError, tooLargeError } from './errors';
+import { FileLocks } from './file-lock';
+import { LAYOUT_DIRS, StoreLayout } from './layout';
+import { addMarker, heldElsewhere, removeMarker, removeMarkerDir } from './lease-markers';
+import { readMeta, writeMeta } from './meta';
+import { type MediaStoreOptions, type ResolvedOptions, resolveOptions } from './options';
+import { type ProcessIdentity, currentIdentity, identityTag } from './process-identity';
+import { moveIntoPlace, writeTemp } from './publish';
+import { type StoreFs, nodeFs, statIfExists, unlinkIfExists } from './store-fs';
+import { sniffExtension } from './sniff';
+import { sweep } from './sweep';
+import type { Lease, MediaInfo, StoreStats } from './types';
+
+interface Entry {
+  readonly info: MediaInfo;
+  refs: number;
+  /** In this process's LRU index; an entry out of it is deleted once `refs` is 0. */
+  indexed: boolean;
+  /** Its deletion has begun: it can no longer be leased. */
+  deleting: boolean;
+}
+
+type Counters = Omit<StoreStats, 'entries' | 'bytes' | 'leases'>;
+
+export class MediaStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly index: LRUCache<string, Entry>;
+  private readonly base64: Base64Index;
+  private readonly flights = new Map<string, Promise<Entry>>();
+  private readonly base64Flights = new Map<string, Promise<Entry>>();
+  private readonly deletions = new Set<Promise<void>>();
+  private readonly counters: Counters = {
+    fastPathHits: 0,
+    hashedHits: 0,
+    misses: 0,
+    coalesced: 0,
+    writes: 0,
+    bytesNotWritten: 0,
+    evictions: 0,
+    deletions: 0,
+  };
+  private readonly marker: string;
+  private readonly ownerTag: string;
+  private leases = 0;
+  private closed = false;
+  private purgeTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly options: ResolvedOptions,
+    private readonly fs: StoreFs,
+    private readonly layout: StoreLayout,
+    private readonly locks: FileLocks,
+    private readonly self: ProcessIdentity,
+    private readonly logger: Logger,
+  ) {
+    this.ownerTag = identityTag(self);
+    this.marker = `${this.ownerTag}.${randomUUID().slice(0, 8)}`;
+    this.base64 = new Base64Index(options.memoryBudgetBytes);
+    this.index = new LRUCache<string, Entry>({
+      max: options.maxEntries,
+      maxSize: options.maxTotalBytes,
+      sizeCalculation: (entry) => entry.info.size,
+      ttl: options.idleMs,
+      updateAgeOnGet: true,
+      ttlResolution: 0, // no cached clock, hence no lru-cache timer of its own
+      dispose: (entry, _hash, reason) => this.onLeaveIndex(entry, reason),
+    });
+  }
+
+  /** Creates the folders, sweeps what earlier runs left behind, and starts the idle timer. */
+  static async open(options: MediaStoreOptions): Promise<MediaStore> {
+    const resolved = resolveOptions(options);
+    const fs = options.fs ?? nodeFs;
+    const logger = options.logger ?? silentLogger;
+    const layout = new StoreLayout(resolved.dir);
+    for (const name of LAYOUT_DIRS) {
+      const path = layout.dir(name);
+      await fs.mkdir(path, { recursive: true }).catch((err: unknown) => {
+        throw ioError('prepare', path, err);
+      });
+    }
+    const locks = new FileLocks({ staleMs: resolved.lockStaleMs, waitMs: resolved.lockWaitMs, logger });
+    const self = await currentIdentity();
+    const report = await sweep({ fs, layout, locks, self, logger, options: resolved });
+    logger.info(
+      `[media-cache] 缓存目录已整理：删除临时文件 ${report.tempFiles} 个、失效记录 ${report.dropped} 个、超限或闲置 ${report.trimmed} 个，保留 ${report.kept} 个 / ` +
+        `store swept: removed ${report.tempFiles} temp files, ${report.dropped} broken and ${report.trimmed} over-bound or idle entries, kept ${report.kept}`,
+    );
+    const store = new MediaStore(resolved, fs, layout, locks, self, logger);
+    store.startIdleTimer();
+    return store;
+  }
+
+  /** Stores `bytes` (not to be modified until the promise settles) and leases the file. */
+  async putBytes(bytes: Uint8Array): Promise<Lease> {
+    this.assertOpen();
+    if (bytes.length === 0) throw emptyError();
+    if (bytes.length > this.options.maxEntryBytes) throw tooLargeError(bytes.length, this.options.maxEntryBytes);
+    const hash = digest('sha256', bytes);
+    return this.leaseWhenReady(() => this.load(hash, bytes));
+  }
+
+  /** Validates, decodes and stores base64 text; repeated text is answered without decoding. */
+  async putBase64(text: string): Promise<Lease> {
+    this.assertOpen();
+    const known = this.base64.get(text);
+    const entry = known === undefined ? undefined : this.entries.get(known);
+    if (entry && !entry.deleting) {
+      this.counters.fastPathHits++;
+      this.counters.bytesNotWritten += entry.info.size;
+      return this.lease(entry);
+    }
+    return this.leaseWhenReady(() => this.loadBase64(text));
+  }
+
+  /** A new lease on content already in this process, or undefined. Never touches the disk. */
+  acquire(hash: string): Lease | undefined {
+    const entry = this.entries.get(hash);
+    return entry && !entry.deleting && !this.closed ? this.lease(entry) : undefined;
+  }
+
+  /** Takes `hash` out of the index now, as the LRU would; its file goes when its leases do. */
+  evict(hash: string): boolean {
+    if (!this.index.has(hash)) return false;
+    this.counters.evictions++;
+    return this.index.delete(hash);
+  }
+
+  /** Resolves when every deletion scheduled so far has finished. */
+  async settle(): Promise<void> {
+    while (this.deletions.size > 0) await Promise.allSettled([...this.deletions]);
+  }
+
+  stats(): StoreStats {
+    return { entries: this.index.size, bytes: this.index.calculatedSize, leases: this.leases, ...this.counters };
+  }
+
+  /**
+   * Stops timers, waits for work in flight, and withdraws this instance's lease markers. Files
+   * stay for the next start; leases still held lose their cross-process protection.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.purgeTimer);
+    await Promise.allSettled([...this.flights.values(), ...this.base64Flights.values()]);
+    await this.settle();
+    if (this.leases > 0) {
+      this.logger.warn(`[media-cache] 关闭时仍有 ${this.leases} 个租约未释放 / closing with ${this.leases} leases still held`);
+    }
+    await Promise.allSettled(
+      [...this.entries.keys()].map((hash) => removeMarker(this.fs, this.layout, hash, this.marker)),
+    );
+    this.entries.clear();
+    this.index.clear();
+    this.base64.clear();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw closedError();
+  }
+
+  private startIdleTimer(): void {
+    if (this.options.idleMs <= 0) return;
+    const every = Math.min(Math.max(this.options.idleMs / 4, 1000), 60_000);
+    this.purgeTimer = setInterval(() => this.index.purgeStale(), every);
+    this.purgeTimer.unref();
+  }
+
+  /** Leases the loaded entry; retries in the rare case it began deleting before we got to it. */
+  private async leaseWhenReady(load: () => Promise<Entry>): Promise<Lease> {
+    for (let attempt = 0; ; attempt++) {
+      const entry = await load();
+      if (!entry.deleting) return this.lease(entry);
+      if (attempt === 3) throw new StoreError('IO', '媒体缓存条目反复被回收 / media cache entry kept being evicted');
+    }
+  }
+
+  private lease(entry: Entry): Lease {
+    entry.refs++;
+    this.leases++;
+    if (entry.indexed) this.index.get(entry.info.hash); // refresh recency and idle time
+    else this.reindex(entry);
+    let released = false;
+    return {
+      media: entry.info,
+      release: () => {
+        if (released) return;
+        released = true;
+        entry.refs--;
+        this.leases--;
+        if (entry.refs === 0 && !entry.indexed) this.scheduleDelete(entry);
+      },
+    };
+  }
+
+  private reindex(entry: Entry): void {
+    entry.indexed = true;
+    this.index.set(entry.info.hash, entry);
+  }
+
+  private onLeaveIndex(entry: Entry, reason: LRUCache.DisposeReason): void {
+    if (reason === 'set' || this.closed) return;
+    entry.indexed = false;
+    if (reason === 'evict' || reason === 'expire') this.counters.evictions++;
+    if (entry.refs === 0) this.scheduleDelete(entry);
+  }
+
+  /** Single-flight by the text itself, so a burst of one image decodes and hashes it once. */
+  private loadBase64(text: string): Promise<Entry> {
+    const running = this.base64Flights.get(text);
+    if (running) {
+      this.counters.coalesced++;
+      return running.then((entry) => {
+        this.counters.bytesNotWritten += entry.info.size;
+        return entry;
+      });
+    }
+    const flight = (async () => {
+      const bytes = decodeBase64Strict(text, this.options.maxEntryBytes);
+      const entry = await this.load(digest('sha256', bytes), bytes);
+      this.base64.remember(text, entry.info.hash);
+      return entry;
+    })().finally(() => this.base64Flights.delete(text));
+    this.base64Flights.set(text, flight);
+    return flight;
+  }
+
+  /** Single-flight by content hash: one caller writes, the others share its result. */
+  private load(hash: string, bytes: Uint8Array): Promise<Entry> {
+    const entry = this.entries.get(hash);
+    if (entry && !entry.deleting) {
+      this.counters.hashedHits++;
+      this.counters.bytesNotWritten += entry.info.size;
+      return Promise.resolve(entry);
+    }
+    const running = this.flights.get(hash);
+    if (running) {
+      this.counters.coalesced++;
+      this.counters.bytesNotWritten += bytes.length;
+      return running;
+    }
+    const flight = this.locks
+      .run(this.layout.lockTarget(hash), () => this.loadLocked(hash, bytes))
+      .finally(() => this.flights.delete(hash));
+    this.flights.set(hash, flight);
+    return flight;
+  }
+
+  private async loadLocked(hash: string, bytes: Uint8Array): Promise<Entry> {
+    // Checked again under the lock (groupcache's double check): a deletion that was running
+    // when we started may have been called off.
+    const known = this.entries.get(hash);
+    if (known && !known.deleting) return known;
+    const ext = sniffExtension(bytes);
+    const path = this.layout.content(hash, ext);
+    const info = (await this.adopt(hash, ext, path, bytes.length)) ?? (await this.publish(hash, ext, path, bytes));
+    try {
+      await addMarker(this.fs, this.layout, hash, this.marker);
+    } catch (err) {
+      throw ioError('write', this.layout.leaseDir(hash), err);
+    }
+    const entry: Entry = { info, refs: 0, indexed: false, deleting: false };
+    this.entries.set(hash, entry);
+    this.reindex(entry);
+    return entry;
+  }
+
+  /** The file another process (or an earlier run) published, if it is whole; else undefined. */
+  private async adopt(hash: string, ext: string, path: string, size: number): Promise<MediaInfo | undefined> {
+    let found;
+    try {
+      found = await statIfExists(this.fs, path);
+      if (found === undefined) return undefined;
+      if (found.size !== size) {
+        this.logger.warn(`[media-cache] 缓存文件大小不符，重新写入：${path} / cached file has the wrong size; rewriting`);
+        await unlinkIfExists(this.fs, path);
+        return undefined;
+      }
+    } catch (err) {
+      throw ioError('read', path, err);
+    }
+    const meta = await readMeta(this.fs, this.layout, hash).catch(() => undefined);
+    this.counters.hashedHits++;
+    this.counters.bytesNotWritten += size;
+    if (meta && meta.size === size && meta.ext === ext) return { hash, md5: meta.md5, size, ext, path };
+    return undefined; // no usable md5 on record: publish() rebuilds both from the bytes
+  }
+
+  private async publish(hash: string, ext: string, path: string, bytes: Uint8Array): Promise<MediaInfo> {
+    const exists = await statIfExists(this.fs, path).catch(() => undefined);
+    let md5: string;
+    if (exists) {
+      md5 = digest('md5', bytes); // whole file, lost meta: only the md5 is missing
+    } else {
+      const tmp = this.layout.tmp(this.ownerTag);
+      const writing = writeTemp(this.fs, tmp, bytes);
+      md5 = digest('md5', bytes); // on the main thread while the write runs in the threadpool
+      await writing;
+      await moveIntoPlace(this.fs, tmp, path);
+      this.counters.misses++;
+      this.counters.writes++;
+    }
+    try {
+      await writeMeta(this.fs, this.layout, { hash, md5, size: bytes.length, ext });
+    } catch (err) {
+      // No entry may point at a file whose md5 is not on record: take the file back.
+      if (!exists) await unlinkIfExists(this.fs, path).catch(() => undefined);
+      throw ioError('write', this.layout.meta(hash), err);
+    }
+    return { hash, md5, size: bytes.length, ext, path };
+  }
+
+  private scheduleDelete(entry: Entry): void {
+    if (this.closed) return;
+    const deletion = this.delete(entry).finally(() => this.deletions.delete(deletion));
+    this.deletions.add(deletion);
+  }
+
+  private async delete(entry: Entry): Promise<void> {
+    const { hash, path } = entry.info;
+    try {
+      await this.locks.run(this.layout.lockTarget(hash), async () => {
+        // Leased or re-indexed while we waited for the lock: keep it.
+        if (entry.refs > 0 || entry.indexed || this.entries.get(hash) !== entry) return;
+        entry.deleting = true;
+        this.entries.delete(hash);
+        this.base64.forget(hash);
+        if (!(await heldElsewhere(this.fs, this.layout, hash, this.self, this.marker))) {
+          await unlinkIfExists(this.fs, path);
+          await unlinkIfExists(this.fs, this.layout.meta(hash));
+          this.counters.deletions++;
+        }
+        await removeMarker(this.fs, this.layout, hash, this.marker);
+        await removeMarkerDir(this.fs, this.layout, hash);
+      });
+    } catch (err) {
+      this.logger.warn(
+        `[media-cache] 删除缓存文件失败，下次启动时再清理：${path} / failed to delete cached file, the next start retries: ${String(err)}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,61 @@
+// The sidecar that remembers md5, size and ext of a published file, so that no process (this
+// one after a restart, or another one sharing the store) hashes the same content with md5
+// again. Written under the content's lock, after the content; a torn or missing one is simply
+// rebuilt from the bytes by the next put of that content.
+import { dirname } from 'node:path';
+import type { StoreLayout } from './layout';
+import type { StoreFs } from './store-fs';
+
+export interface Meta {
+  hash: string;
+  md5: string;
+  size: number;
+  ext: string;
+}
+
+const HEX = (n: number) => new RegExp(`^[0-9a-f]{${n}}$`);
+const SHA256 = HEX(64);
+const MD5 = HEX(32);
+const EXT = /^(\.[a-z0-9]{1,5})?$/;
+
+export function isMeta(value: unknown, hash: string): value is Meta {
+  const m = value as Partial<Meta> | null;
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    m.hash === hash &&
+    typeof m.md5 === 'string' &&
+    MD5.test(m.md5) &&
+    Number.isSafeInteger(m.size) &&
+    (m.size as number) > 0 &&
+    typeof m.ext === 'string' &&
+    EXT.test(m.ext)
+  );
+}
+
+export function isContentHash(name: string): boolean {
+  return SHA256.test(name);
+}
+
+/** The stored meta of `hash`, or undefined when it is missing or not valid. */
+export async function readMeta(fs: StoreFs, layout: StoreLayout, hash: string): Promise<Meta | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(layout.meta(hash), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    return isMeta(value, hash) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeMeta(fs: StoreFs, layout: StoreLayout, meta: Meta): Promise<void> {
+  const path = layout.meta(meta.hash);
+  await fs.mkdir(dirname(path), { recursive: true });
+  await fs.writeFile(path, JSON.stringify({ hash: meta.hash, md5: meta.md5, size: meta.size, ext: meta.ext }));
+}

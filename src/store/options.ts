@@ -1,0 +1,44 @@
+// MediaStore options, each with the trade-off it controls. Defaults are stated once, here.
+import type { Logger } from '../logger';
+import type { StoreFs } from './store-fs';
+
+export interface MediaStoreOptions {
+  /** Store root. Shared by every NapCat process of one install (`ctx.dataPath`), so all state on disk is cross-process safe. */
+  dir: string;
+  /** Largest accepted content; larger puts reject with TOO_LARGE. Default 256 MiB (clamped to maxTotalBytes). */
+  maxEntryBytes?: number;
+  /** Index bound on the sum of entry sizes (this process). Default 2 GiB. */
+  maxTotalBytes?: number;
+  /** Index bound on the entry count (this process). lru-cache preallocates arrays of this length. Default 4096. */
+  maxEntries?: number;
+  /** An entry unused this long leaves the index (and its file goes once unleased). 0 = never. Default 30 min. */
+  idleMs?: number;
+  /** Memory for the base64-string fast path: the key strings it keeps alive. 0 disables it. Default 64 MiB. */
+  memoryBudgetBytes?: number;
+  /** A cross-process lock older than this is taken as abandoned (a killed holder). proper-lockfile clamps it to ≥ 2000. Default 5000. */
+  lockStaleMs?: number;
+  /** How long to wait for a contended cross-process lock before failing with LOCK. Default 10000. */
+  lockWaitMs?: number;
+  logger?: Logger;
+  /** File functions the store uses; tests inject faults here. Default `node:fs/promises`. */
+  fs?: StoreFs;
+}
+
+export type ResolvedOptions = Required<Omit<MediaStoreOptions, 'logger' | 'fs'>>;
+
+const MiB = 1024 * 1024;
+
+export function resolveOptions(options: MediaStoreOptions): ResolvedOptions {
+  const maxTotalBytes = options.maxTotalBytes ?? 2048 * MiB;
+  return {
+    dir: options.dir,
+    // An entry larger than the whole index would be refused by lru-cache; never let that happen.
+    maxEntryBytes: Math.min(options.maxEntryBytes ?? 256 * MiB, maxTotalBytes),
+    maxTotalBytes,
+    maxEntries: options.maxEntries ?? 4096,
+    idleMs: options.idleMs ?? 30 * 60_000,
+    memoryBudgetBytes: options.memoryBudgetBytes ?? 64 * MiB,
+    lockStaleMs: options.lockStaleMs ?? 5000,
+    lockWaitMs: options.lockWaitMs ?? 10_000,
+  };
+}

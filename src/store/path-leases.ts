@@ -1,0 +1,235 @@
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { silentLogger, type Logger } from '../logger';
+
+export interface PathLeasesOptions {
+  /**
+   * Wait after the last release before deleting, ms. Long enough that a send starting
+   * just after another finished reuses the file instead of copying it again.
+   */
+  graceMs: number;
+  /** Deletes one file. Default fs.promises.unlink. */
+  unlink?: (file: string) => Promise<void>;
+  /** Where failed deletions are reported, once per deletion. Default silent. */
+  logger?: Logger;
+  /** Extra attempts after EBUSY/EPERM (Windows: the file is still open elsewhere). Default 3. */
+  busyRetries?: number;
+  /** The nth extra attempt waits n × this, ms. Default 500. */
+  busyRetryDelayMs?: number;
+  /** Clock in ms, injectable for tests. Default Date.now. */
+  now?: () => number;
+}
+
+export interface PathLease {
+  /** The normalised absolute path. */
+  readonly path: string;
+  /**
+   * Resolves once no deletion of this path is in flight. An unlink already issued cannot
+   * be called back, so create or verify the file only after this.
+   */
+  readonly ready: Promise<void>;
+  /** Idempotent. */
+  release(): void;
+}
+
+export interface SweptLease {
+  path: string;
+  ageMs: number;
+}
+
+interface LeaseRecord {
+  readonly path: string;
+  readonly acquiredAt: number;
+  released: boolean;
+}
+
+interface PathEntry {
+  readonly leases: Set<LeaseRecord>;
+  /** Counts acquires, so an unlink can tell whether the path was used while it ran. */
+  acquisitions: number;
+  /** A pending grace deletion or a busy retry; never set while leases are held or an unlink runs. */
+  timer?: NodeJS.Timeout;
+  /** When the last lease went; set only while the timer is a grace deletion (setGraceMs reschedules those). */
+  idleSince?: number;
+  /** The unlink in flight and its bookkeeping; never rejects. */
+  deleting?: Promise<void>;
+}
+
+type UnlinkOutcome = { ok: true } | { ok: false; error: unknown };
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Reference counts for files the plugin shares between sends (the NTQQ `Ori/<md5>` copies).
+ * A path is deleted only a grace period after its last lease is released, never while one
+ * is held, because NapCat's own path-keyed deletion queue has no count and deletes files
+ * other sends are still uploading.
+ */
+export class PathLeases {
+  readonly #entries = new Map<string, PathEntry>();
+  readonly #unlink: (file: string) => Promise<void>;
+  readonly #logger: Logger;
+  readonly #busyRetries: number;
+  readonly #busyRetryDelayMs: number;
+  readonly #now: () => number;
+  #graceMs: number;
+  #count = 0;
+  #closed = false;
+
+  constructor(options: PathLeasesOptions) {
+    this.#graceMs = checkDelay(options.graceMs);
+    this.#unlink = options.unlink ?? fsp.unlink;
+    this.#logger = options.logger ?? silentLogger;
+    this.#busyRetries = options.busyRetries ?? 3;
+    this.#busyRetryDelayMs = options.busyRetryDelayMs ?? 500;
+    this.#now = options.now ?? (() => Date.now());
+  }
+
+  acquire(file: string): PathLease {
+    if (this.#closed) throw new Error(`路径租约已关闭 / PathLeases is closed: ${file}`);
+    if (!path.isAbsolute(file)) throw new TypeError(`需要绝对路径 / an absolute path is required: ${file}`);
+    const key = path.normalize(file);
+    let entry = this.#entries.get(key);
+    if (!entry) {
+      entry = { leases: new Set(), acquisitions: 0 };
+      this.#entries.set(key, entry);
+    }
+    cancelTimer(entry);
+    entry.acquisitions++;
+    const record: LeaseRecord = { path: key, acquiredAt: this.#now(), released: false };
+    entry.leases.add(record);
+    this.#count++;
+    return { path: key, ready: entry.deleting ?? Promise.resolve(), release: () => this.#release(record) };
+  }
+
+  /** Whether any lease on `file` is held. */
+  held(file: string): boolean {
+    return (this.#entries.get(path.normalize(file))?.leases.size ?? 0) > 0;
+  }
+
+  /** Leases held now, over all paths. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Paths with no lease that are waiting for, or in, deletion. */
+  get pending(): number {
+    let n = 0;
+    for (const entry of this.#entries.values()) if (entry.leases.size === 0) n++;
+    return n;
+  }
+
+  /** Changes the grace period; deletions already waiting are moved to last release + the new grace. */
+  setGraceMs(ms: number): void {
+    this.#graceMs = checkDelay(ms);
+    for (const [key, entry] of this.#entries) {
+      if (entry.timer === undefined || entry.idleSince === undefined) continue;
+      clearTimeout(entry.timer);
+      this.#scheduleDeletion(key, entry, Math.max(0, entry.idleSince + ms - this.#now()), entry.idleSince);
+    }
+  }
+
+  /**
+   * Backstop for leases nobody released: force-releases every lease older than `ms` and
+   * returns them so the caller can log what leaked.
+   */
+  sweepOlderThan(ms: number): SweptLease[] {
+    const now = this.#now();
+    const stale: LeaseRecord[] = [];
+    for (const entry of this.#entries.values()) {
+      for (const record of entry.leases) if (now - record.acquiredAt > ms) stale.push(record);
+    }
+    for (const record of stale) this.#release(record);
+    return stale.map((record) => ({ path: record.path, ageMs: now - record.acquiredAt }));
+  }
+
+  /**
+   * Stops every timer. With `deletePending`, paths waiting out their grace are deleted now
+   * (one attempt each); held paths are never deleted. Resolves when no unlink is in flight.
+   */
+  async close({ deletePending }: { deletePending: boolean }): Promise<void> {
+    this.#closed = true;
+    for (const [key, entry] of this.#entries) {
+      const wasWaiting = entry.timer !== undefined;
+      cancelTimer(entry);
+      if (deletePending && wasWaiting && entry.leases.size === 0) this.#delete(key, entry, 0);
+    }
+    await Promise.all([...this.#entries.values()].map((entry) => entry.deleting));
+    this.#entries.clear();
+    this.#count = 0;
+  }
+
+  #release(record: LeaseRecord): void {
+    if (record.released) return;
+    record.released = true;
+    // No entry after close(): the leases were dropped with it.
+    const entry = this.#entries.get(record.path);
+    if (!entry) return;
+    entry.leases.delete(record);
+    this.#count--;
+    // With an unlink in flight, #afterUnlink sees this acquisition and schedules afresh.
+    if (entry.leases.size === 0 && !entry.deleting && !this.#closed) {
+      this.#scheduleDeletion(record.path, entry, this.#graceMs);
+    }
+  }
+
+  #scheduleDeletion(key: string, entry: PathEntry, delayMs: number, idleSince = this.#now()): void {
+    entry.idleSince = idleSince;
+    entry.timer = setTimeout(() => this.#delete(key, entry, 0), delayMs).unref();
+  }
+
+  #delete(key: string, entry: PathEntry, retry: number): void {
+    entry.timer = undefined;
+    entry.idleSince = undefined;
+    if (entry.leases.size > 0 || this.#entries.get(key) !== entry) return;
+    const acquisitions = entry.acquisitions;
+    entry.deleting = Promise.resolve()
+      .then(() => this.#unlink(key))
+      .then(
+        (): UnlinkOutcome => ({ ok: true }),
+        (error: unknown): UnlinkOutcome => ({ ok: false, error }),
+      )
+      .then((outcome) => {
+        entry.deleting = undefined;
+        this.#afterUnlink(key, entry, retry, outcome, acquisitions !== entry.acquisitions);
+      });
+  }
+
+  #afterUnlink(key: string, entry: PathEntry, retry: number, outcome: UnlinkOutcome, usedMeanwhile: boolean): void {
+    // Acquired while the unlink ran: a holder waited on `ready` and may have recreated the
+    // file, so it gets a fresh grace period once the last lease goes.
+    if (entry.leases.size > 0) return;
+    if (usedMeanwhile && !this.#closed) {
+      this.#scheduleDeletion(key, entry, this.#graceMs);
+      return;
+    }
+    if (!outcome.ok) {
+      const code = codeOf(outcome.error);
+      if ((code === 'EBUSY' || code === 'EPERM') && retry < this.#busyRetries && !this.#closed) {
+        entry.timer = setTimeout(() => this.#delete(key, entry, retry + 1), this.#busyRetryDelayMs * (retry + 1)).unref();
+        return;
+      }
+      if (code !== 'ENOENT') {
+        this.#logger.warn(`删除共享媒体文件失败，已放弃 / could not delete shared media file, giving up: ${key}`, outcome.error);
+      }
+    }
+    if (this.#entries.get(key) === entry) this.#entries.delete(key);
+  }
+}
+
+function cancelTimer(entry: PathEntry): void {
+  if (entry.timer !== undefined) clearTimeout(entry.timer);
+  entry.timer = undefined;
+  entry.idleSince = undefined;
+}
+
+function codeOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+}
+
+function checkDelay(ms: number): number {
+  if (!(ms >= 0 && ms <= MAX_TIMER_MS)) {
+    throw new RangeError(`宽限期须在 0 到 ${MAX_TIMER_MS} ms 之间 / graceMs must be within 0..${MAX_TIMER_MS}, got ${ms}`);
+  }
+  return ms;
+}

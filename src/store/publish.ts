@@ -1,0 +1,39 @@
+// Atomic publication: the bytes go to an exclusive ('wx') temp file, then one rename gives them
+// their final name. A reader never sees a partial file under a final name, even if the writer
+// is killed. The caller holds the content's lock and has checked that the final name is free,
+// so the rename never replaces a file.
+import { dirname } from 'node:path';
+import type { StoreFs } from './store-fs';
+import { unlinkIfExists } from './store-fs';
+import { ioError } from './errors';
+
+/** Writes all of `bytes` to a new file at `tmp`; on failure removes what was written. */
+export async function writeTemp(fs: StoreFs, tmp: string, bytes: Uint8Array): Promise<void> {
+  let handle;
+  try {
+    handle = await fs.open(tmp, 'wx');
+  } catch (err) {
+    throw ioError('write', tmp, err);
+  }
+  try {
+    for (let offset = 0; offset < bytes.length; ) {
+      offset += (await handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
+    }
+    await handle.close();
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await unlinkIfExists(fs, tmp).catch(() => undefined);
+    throw ioError('write', tmp, err);
+  }
+}
+
+/** Renames `tmp` to `final` (creating its folder); on failure removes the temp file. */
+export async function moveIntoPlace(fs: StoreFs, tmp: string, final: string): Promise<void> {
+  try {
+    await fs.mkdir(dirname(final), { recursive: true });
+    await fs.rename(tmp, final);
+  } catch (err) {
+    await unlinkIfExists(fs, tmp).catch(() => undefined);
+    throw ioError('publish', final, err);
+  }
+}

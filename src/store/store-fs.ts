@@ -1,0 +1,61 @@
+// The file functions the store uses, as an interface so tests can inject ENOSPC, EACCES or
+// EMFILE at any step without stubbing Node's modules.
+import * as fsp from 'node:fs/promises';
+
+export interface StoreFileHandle {
+  write(buffer: Uint8Array, offset: number, length: number): Promise<{ bytesWritten: number }>;
+  close(): Promise<void>;
+}
+
+export interface StoreFs {
+  open(path: string, flags: 'wx'): Promise<StoreFileHandle>;
+  mkdir(path: string, options: { recursive: true }): Promise<unknown>;
+  readdir(path: string): Promise<string[]>;
+  readFile(path: string, encoding: 'utf8'): Promise<string>;
+  writeFile(path: string, data: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  stat(path: string): Promise<{ size: number; mtimeMs: number }>;
+  unlink(path: string): Promise<void>;
+  rmdir(path: string): Promise<void>;
+}
+
+export const nodeFs: StoreFs = {
+  open: (path, flags) => fsp.open(path, flags),
+  mkdir: (path, options) => fsp.mkdir(path, options),
+  readdir: (path) => fsp.readdir(path),
+  readFile: (path, encoding) => fsp.readFile(path, encoding),
+  writeFile: (path, data) => fsp.writeFile(path, data),
+  rename: (from, to) => fsp.rename(from, to),
+  stat: (path) => fsp.stat(path),
+  unlink: (path) => fsp.unlink(path),
+  rmdir: (path) => fsp.rmdir(path),
+};
+
+/** Resolves undefined when the path does not exist; other errors propagate. */
+export async function statIfExists(fs: StoreFs, path: string): Promise<{ size: number; mtimeMs: number } | undefined> {
+  try {
+    return await fs.stat(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Removes a file; a file already gone is fine. */
+export async function unlinkIfExists(fs: StoreFs, path: string): Promise<void> {
+  try {
+    await fs.unlink(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+/** Lists a directory; a missing directory lists as empty. */
+export async function readdirIfExists(fs: StoreFs, path: string): Promise<string[]> {
+  try {
+    return await fs.readdir(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}

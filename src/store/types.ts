@@ -1,0 +1,45 @@
+// Public shapes of the store. Nothing here knows NapCat.
+
+/** One published, content-addressed file. Immutable once handed out. */
+export interface MediaInfo {
+  /** sha-256 hex of the bytes: the identity (collision-safe). */
+  readonly hash: string;
+  /** md5 hex: what NTQQ needs; computed once per distinct content. */
+  readonly md5: string;
+  readonly size: number;
+  /** Sniffed from magic bytes ('.png', '.jpg', …) or '' when unknown. */
+  readonly ext: string;
+  /** Absolute path of the published file; never overwritten while it exists. */
+  readonly path: string;
+}
+
+/** Keeps `media.path` on disk until released. `release()` is idempotent. */
+export interface Lease {
+  readonly media: MediaInfo;
+  release(): void;
+}
+
+export interface StoreStats {
+  /** Entries in this process's index (evictable, not counting doomed-but-leased ones). */
+  entries: number;
+  /** Bytes of those entries. */
+  bytes: number;
+  /** Leases currently held in this process. */
+  leases: number;
+  /** Puts answered by the base64-string map: no decode, no hash, no disk. */
+  fastPathHits: number;
+  /** Puts answered after hashing, without writing (in the index or already on disk). */
+  hashedHits: number;
+  /** Puts that had to publish a new file. */
+  misses: number;
+  /** Puts that joined another put of the same content already in flight. */
+  coalesced: number;
+  /** Content files this process wrote. */
+  writes: number;
+  /** Bytes not written thanks to hits and coalescing. */
+  bytesNotWritten: number;
+  /** Entries dropped from the index by size, count or idle time (or `evict()`). */
+  evictions: number;
+  /** Files this process deleted. */
+  deletions: number;
+}

@@ -66,7 +66,7 @@ export class UploadGate {
     this.#limit = new ConcurrencyLimit(options.maxConcurrent);
     this.#ttlMs = options.confirmTtlMs ?? DEFAULT_CONFIRM_TTL_MS;
     this.#confirmed = new LRUCache({ max: options.maxConfirmed ?? DEFAULT_MAX_CONFIRMED });
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? (() => Date.now());
   }
 
   /**

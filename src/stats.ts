@@ -195,7 +195,10 @@ export class LatencyHistogram {
     let seen = 0;
     for (let i = 0; i < BUCKETS; i++) {
       seen += this.#buckets[i];
-      if (seen >= rank) return round3(Math.min(this.max, Math.max(this.min, middleOf(i))));
+      if (seen < rank) continue;
+      // The last bucket is open-ended: its middle means nothing, the observed max does.
+      if (i === BUCKETS - 1) return round3(this.max);
+      return round3(Math.min(this.max, Math.max(this.min, middleOf(i))));
     }
     return round3(this.max);
   }

@@ -173,7 +173,7 @@ export class MediaStore {
 
   private startIdleTimer(): void {
     if (this.options.idleMs <= 0) return;
-    const every = Math.min(Math.max(this.options.idleMs / 4, 1000), 60_000);
+    const every = Math.min(Math.max(this.options.idleMs / 4, 100), 60_000);
     this.purgeTimer = setInterval(() => this.index.purgeStale(), every);
     this.purgeTimer.unref();
   }

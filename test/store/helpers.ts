@@ -1,0 +1,85 @@
+// Shared test fixtures for the store: temp dirs, real minimal images, a fault-injecting fs.
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../../src/logger';
+import { nodeFs, type StoreFs } from '../../src/store/store-fs';
+
+/** 1×1 images, complete files (not just signatures). */
+export const PNG_1x1 = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+export const GIF_1x1 = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+export const JPEG_1x1 = Buffer.from(
+  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////' +
+    'wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=',
+  'base64',
+);
+
+export async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'media-store-test-'));
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** Relative paths of all files under `dir/sub`. */
+export async function filesUnder(dir: string, sub: string): Promise<string[]> {
+  const entries = await readdir(join(dir, sub), { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath ?? e.path, e.name).slice(dir.length + 1));
+}
+
+/** Random bytes from a seeded generator (mulberry32), so failures reproduce. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function errnoError(code: string): NodeJS.ErrnoException {
+  const err: NodeJS.ErrnoException = new Error(`${code}: injected`);
+  err.code = code;
+  return err;
+}
+
+export interface RecordingLogger extends Logger {
+  warnings: string[];
+}
+
+export function recordingLogger(): RecordingLogger {
+  const warnings: string[] = [];
+  return { warnings, debug() {}, info() {}, warn: (...a) => void warnings.push(a.join(' ')), error: (...a) => void warnings.push(a.join(' ')) };
+}
+
+/** Counts calls per fs function; `fail` decides, per call, whether to throw an errno instead. */
+export function countingFs(fail?: (op: keyof StoreFs, path: string) => string | undefined) {
+  const calls: Record<string, number> = {};
+  const wrap =
+    <A extends unknown[], R>(op: keyof StoreFs, fn: (path: string, ...rest: A) => Promise<R>) =>
+    async (path: string, ...rest: A): Promise<R> => {
+      calls[op] = (calls[op] ?? 0) + 1;
+      const code = fail?.(op, path);
+      if (code) throw errnoError(code);
+      return fn(path, ...rest);
+    };
+  const fs: StoreFs = {
+    open: wrap('open', nodeFs.open),
+    mkdir: wrap('mkdir', nodeFs.mkdir),
+    readdir: wrap('readdir', nodeFs.readdir),
+    readFile: wrap('readFile', nodeFs.readFile),
+    writeFile: wrap('writeFile', nodeFs.writeFile),
+    rename: wrap('rename', nodeFs.rename),
+    stat: wrap('stat', nodeFs.stat),
+    unlink: wrap('unlink', nodeFs.unlink),
+    rmdir: wrap('rmdir', nodeFs.rmdir),
+  };
+  const total = () => Object.values(calls).reduce((a, b) => a + b, 0);
+  return { fs, calls, total };
+}

@@ -32,6 +32,8 @@ export function isWrapped(fn: unknown): boolean {
  */
 export class MethodPatches {
   readonly #patches: Patch[] = [];
+  #inFlight = 0;
+  #idle: Array<() => void> = [];
 
   /**
    * Wraps `target[name]` with `make(original)`; the original is called with the caller's `this`.
@@ -46,8 +48,10 @@ export class MethodPatches {
     const original = unwrapped(current as Method);
     const hooked = make(original);
     const live = { on: true };
+    const patches = this;
     const wrapper: Marked = function (this: unknown, ...args: unknown[]) {
-      return live.on ? hooked.apply(this, args) : original.apply(this, args);
+      if (!live.on) return original.apply(this, args);
+      return patches.#track(hooked.apply(this, args));
     };
     wrapper[WRAPPED] = original;
     const before = Object.getOwnPropertyDescriptor(target, name);
@@ -59,6 +63,34 @@ export class MethodPatches {
     });
     this.#patches.push({ target, name, before, wrapper, live });
     return true;
+  }
+
+  /** Calls into our wrappers that have not settled yet. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Resolves when no call into our wrappers is running, or after `maxMs`; true when drained. */
+  drained(maxMs: number): Promise<boolean> {
+    if (this.#inFlight === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), maxMs);
+      this.#idle.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  #track(result: unknown): unknown {
+    if (!(result instanceof Promise)) return result;
+    this.#inFlight++;
+    const done = () => {
+      if (--this.#inFlight > 0) return;
+      for (const wake of this.#idle.splice(0)) wake();
+    };
+    result.then(done, done);
+    return result;
   }
 
   get size(): number {

@@ -1,0 +1,31 @@
+import type { MediaCacheConfig } from '../config';
+import type { Logger } from '../logger';
+import type { MediaStats } from '../stats';
+import type { PathLeases } from '../store/path-leases';
+import type { Lease } from '../store/types';
+import type { FailOpen } from './fail-open';
+import type { ManagedPaths } from './managed-paths';
+import type { MediaCopies } from './media-copies';
+import type { SendScopes } from './send-scopes';
+
+/** The part of MediaStore the hooks use. */
+export interface MediaSource {
+  putBase64(base64: string): Promise<Lease>;
+  putBytes(bytes: Uint8Array): Promise<Lease>;
+  acquire(hash: string): Lease | undefined;
+}
+
+/** Everything a hook needs, built once per plugin_init. */
+export interface HookDeps {
+  core: unknown;
+  oneBot: unknown;
+  store: MediaSource;
+  pathLeases: PathLeases;
+  scopes: SendScopes;
+  copies: MediaCopies;
+  managed: ManagedPaths;
+  failOpen: FailOpen;
+  stats: MediaStats;
+  logger: Logger;
+  config: () => Readonly<MediaCacheConfig>;
+}

@@ -1,0 +1,109 @@
+import { copyFile } from 'node:fs/promises';
+import { wrapCopyFile } from './copy-hook';
+import type { HookDeps } from './hook-deps';
+import { MediaCopies } from './media-copies';
+import type { MethodPatches } from './method-patches';
+import { MediaResolver } from './media-resolver';
+import { MediaUpload } from './media-upload';
+import { SendGate } from './send-gate';
+import { SendLifecycle } from './send-lifecycle';
+import { field, objectWithMethods, type Method } from './shapes';
+import { wrapVideoElement } from './video-thumbs';
+
+/** OneBot actions whose `_handle` spans one request (`_async`/`_rate_limited` share these instances). */
+export const SEND_ACTIONS = [
+  'send_msg',
+  'send_group_msg',
+  'send_private_msg',
+  'send_forward_msg',
+  'send_group_forward_msg',
+  'send_private_forward_msg',
+  'upload_group_file',
+  'upload_private_file',
+] as const;
+
+export interface InstalledHooks {
+  gate: SendGate | undefined;
+  /** Features that found their target. */
+  installed: string[];
+}
+
+interface Target {
+  feature: string;
+  where: string;
+  path: readonly string[];
+  method: string;
+  make: (original: Method) => Method;
+}
+
+/**
+ * Wraps every hook target found by duck-typing. A target that is missing disables only its
+ * own feature, with one log line; the others still work.
+ */
+export function installHooks(
+  patches: MethodPatches,
+  deps: Omit<HookDeps, 'copies'>,
+  actions: { get(name: string): unknown } | undefined,
+): InstalledHooks {
+  const coreFileApi = objectWithMethods(deps.core, ['apis', 'FileApi'], []);
+  const nativeCopy = field(coreFileApi, 'copyFile');
+  const copies = new MediaCopies(
+    typeof nativeCopy === 'function'
+      ? (src, dst) => (nativeCopy as Method).call(coreFileApi, src, dst) as Promise<unknown>
+      : (src, dst) => copyFile(src, dst),
+  );
+  const full: HookDeps = { ...deps, copies };
+  const resolver = new MediaResolver(full);
+  const upload = new MediaUpload(full);
+  const lifecycle = new SendLifecycle(full);
+  let gate: SendGate | undefined;
+
+  const targets: Target[] = [
+    { feature: 'send-scope', where: 'ctx.oneBot.apis.MsgApi', path: ['oneBot', 'apis', 'MsgApi'], method: 'createSendElements', make: (o) => lifecycle.wrapCreateSendElements(o) },
+    { feature: 'deletion-list', where: 'ctx.oneBot.apis.MsgApi', path: ['oneBot', 'apis', 'MsgApi'], method: 'sendMsgWithOb11UniqueId', make: (o) => lifecycle.wrapSendMsgWithOb11UniqueId(o) },
+    { feature: 'base64', where: 'ctx.oneBot.apis.MsgApi', path: ['oneBot', 'apis', 'MsgApi'], method: 'handleOb11FileLikeMessage', make: (o) => resolver.wrap(o) },
+    { feature: 'video-thumb', where: 'ctx.oneBot.apis.FileApi', path: ['oneBot', 'apis', 'FileApi'], method: 'createValidSendVideoElement', make: wrapVideoElement(full) },
+    { feature: 'uploadFile', where: 'ctx.core.apis.FileApi', path: ['core', 'apis', 'FileApi'], method: 'uploadFile', make: (o) => upload.wrap(o) },
+    { feature: 'copyFile', where: 'ctx.core.apis.FileApi', path: ['core', 'apis', 'FileApi'], method: 'copyFile', make: wrapCopyFile(full) },
+    {
+      feature: 'upload-gate',
+      where: 'ctx.core.apis.MsgApi',
+      path: ['core', 'apis', 'MsgApi'],
+      method: 'sendMsg',
+      make: (o) => (gate = new SendGate(full)).wrap(o),
+    },
+  ];
+
+  const roots = { core: deps.core, oneBot: deps.oneBot };
+  const installed: string[] = [];
+  for (const target of targets) {
+    const owner = objectWithMethods(roots, target.path, [target.method]);
+    if (owner && patches.wrap(owner, target.method, target.make)) installed.push(target.feature);
+    else deps.failOpen.disabled(target.feature, `${target.where}.${target.method}`);
+  }
+
+  let scoped = 0;
+  for (const name of SEND_ACTIONS) {
+    const action = safeGet(actions, name);
+    if (action && typeof field(action, '_handle') === 'function') {
+      patches.wrap(action, '_handle', (original) =>
+        function (this: unknown, ...args: unknown[]) {
+          return deps.scopes.run(() => original.apply(this, args) as Promise<unknown>);
+        },
+      );
+      scoped++;
+    }
+  }
+  if (scoped > 0) installed.push('action-scope');
+  else deps.failOpen.disabled('action-scope', 'ctx.actions.get(send_msg…)._handle');
+  return { gate, installed };
+}
+
+function safeGet(actions: { get(name: string): unknown } | undefined, name: string): object | undefined {
+  try {
+    const action = actions?.get(name);
+    return action !== null && typeof action === 'object' ? action : undefined;
+  } catch {
+    return undefined;
+  }
+}

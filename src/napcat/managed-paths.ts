@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { LRUCache } from 'lru-cache';
+import type { MediaInfo } from '../store/types';
+
+/** A media path we put in place, and where its bytes come from (to put it back before a retry). */
+export interface PlacedMedia {
+  src: string;
+  /** Known for store files; otherwise read from `src` when needed. */
+  size?: number;
+}
+
+/**
+ * The files the plugin manages: store files it handed to NapCat, NTQQ media paths and video
+ * thumbnails it leases. NapCat must never queue these for deletion (its queue is keyed by
+ * path with no count); their lifetime is ours. Bounded: an old entry forgotten only means
+ * NapCat may delete that file again, as it would without the plugin.
+ */
+export class ManagedPaths {
+  readonly #storeFiles = new LRUCache<string, MediaInfo>({ max: 10_000 });
+  readonly #placed = new LRUCache<string, PlacedMedia>({ max: 10_000 });
+  readonly #others = new LRUCache<string, true>({ max: 10_000 });
+
+  addStoreFile(media: MediaInfo): void {
+    this.#storeFiles.set(path.normalize(media.path), media);
+  }
+
+  storeFile(file: string): MediaInfo | undefined {
+    return this.#storeFiles.get(path.normalize(file));
+  }
+
+  addPlaced(mediaPath: string, from: PlacedMedia): void {
+    this.#placed.set(path.normalize(mediaPath), from);
+  }
+
+  placed(mediaPath: string): PlacedMedia | undefined {
+    return this.#placed.get(path.normalize(mediaPath));
+  }
+
+  /** A leased file that is neither a store file nor a placed copy (a thumbnail). */
+  addOther(file: string): void {
+    this.#others.set(path.normalize(file), true);
+  }
+
+  has(file: string): boolean {
+    const key = path.normalize(file);
+    return this.#storeFiles.has(key) || this.#placed.has(key) || this.#others.has(key);
+  }
+
+  /** Removes managed paths from NapCat's deletion list in place; returns how many. */
+  filterInPlace(list: string[]): number {
+    let kept = 0;
+    for (const file of list) if (typeof file !== 'string' || !this.has(file)) list[kept++] = file;
+    const removed = list.length - kept;
+    list.length = kept;
+    return removed;
+  }
+}

@@ -1,0 +1,113 @@
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { LRUCache } from 'lru-cache';
+import type { MediaInfo } from '../store/types';
+import type { HookDeps } from './hook-deps';
+import type { PlacedMedia } from './managed-paths';
+import { ElementType, isUploadResult, msgServiceOf, type Method, type UploadResult } from './shapes';
+
+// What NapCat's sniffer (npm file-type) says for the store's types, when it surely agrees.
+const SAME_EXT = new Set(['.png', '.jpg', '.gif', '.webp', '.bmp']);
+// file-type calls an ISO-BMFF file mp4 unless its major brand says mov, m4v, heic, avif, 3gp…
+const MP4_BRANDS = new Set(['isom', 'iso2', 'iso4', 'iso5', 'iso6', 'mp41', 'mp42', 'avc1', 'dash', 'mmp4']);
+
+/**
+ * `core.apis.FileApi.uploadFile`, memoised per content. For a store file NapCat's md5 pass,
+ * type sniff and size query are answered from the store, and the copy onto NTQQ's
+ * `Ori/<md5>` path is made at most once (MediaCopies). Any other file goes through NapCat's
+ * original, whose `this.copyFile` is ours. Either way the media path is leased for the send.
+ */
+export class MediaUpload {
+  readonly #deps: HookDeps;
+  /** Store hash → the extension NapCat would give it, or null when only NapCat can tell. */
+  readonly #exts = new LRUCache<string, { ext: string | null }>({ max: 10_000 });
+
+  constructor(deps: HookDeps) {
+    this.#deps = deps;
+  }
+
+  wrap(original: Method): Method {
+    const upload = this;
+    return function (this: unknown, ...args: unknown[]) {
+      return upload.upload(this, original, args);
+    };
+  }
+
+  async upload(self: unknown, original: Method, args: unknown[]): Promise<unknown> {
+    const napcat = () => original.apply(self, args) as Promise<unknown>;
+    const [filePath, elementType = ElementType.PIC, elementSubType = 0, uploadGroupFile = true] = args;
+    if (!this.#deps.config().enabled || typeof filePath !== 'string') return napcat();
+    const media = this.#deps.managed.storeFile(filePath);
+    if (media && typeof elementType === 'number' && typeof elementSubType === 'number') {
+      let fast: UploadResult | undefined;
+      try {
+        fast = await this.#fromStore(media, elementType, elementSubType, uploadGroupFile !== false);
+      } catch (error) {
+        this.#deps.failOpen.fault('uploadFile', error, filePath);
+      }
+      if (fast) return fast;
+    }
+    const result = await napcat();
+    if (uploadGroupFile !== false && isUploadResult(result) && result.path !== filePath) {
+      await this.#leaseMedia(result.path, { src: filePath, size: result.fileSize }, false);
+    }
+    return result;
+  }
+
+  /** NapCat's result for a store file, or undefined when only NapCat's own pass can tell. */
+  async #fromStore(media: MediaInfo, elementType: number, elementSubType: number, copy: boolean): Promise<UploadResult | undefined> {
+    const ext = await this.#napcatExt(media);
+    if (ext === null) return undefined;
+    const base = path.basename(media.path);
+    const fileName = base.includes('.') ? base : base + ext;
+    if (!copy) return { md5: media.md5, fileName, path: media.path, fileSize: media.size, ext };
+    const service = msgServiceOf(this.#deps.core);
+    if (!service) throw new Error('core.context.session.getMsgService().getRichMediaFilePathForGuild 不可用 / unavailable');
+    const mediaPath = service.getRichMediaFilePathForGuild({
+      md5HexStr: media.md5,
+      fileName,
+      elementType,
+      elementSubType,
+      thumbSize: 0,
+      needCreate: true,
+      downloadType: 1,
+      file_uuid: '',
+    });
+    if (typeof mediaPath !== 'string' || !mediaPath) throw new Error(`媒体路径无效 / bad media path: ${String(mediaPath)}`);
+    await this.#leaseMedia(mediaPath, { src: media.path, size: media.size }, true);
+    return { md5: media.md5, fileName, path: mediaPath, fileSize: media.size, ext };
+  }
+
+  /** Leases `mediaPath` on the send and, for our own copies, puts the file in place. */
+  async #leaseMedia(mediaPath: string, from: PlacedMedia, ensure: boolean): Promise<void> {
+    const { pathLeases, scopes, managed, copies, stats } = this.#deps;
+    const lease = pathLeases.acquire(mediaPath);
+    scopes.hold(lease, mediaPath);
+    managed.addPlaced(mediaPath, from);
+    if (!ensure) return;
+    await lease.ready; // a deletion already under way finishes before we check or copy
+    const outcome = await copies.ensure(from.src, mediaPath, from.size);
+    stats.add(outcome === 'copied' ? 'ntqqCopiesMade' : 'ntqqCopiesAvoided');
+  }
+
+  async #napcatExt(media: MediaInfo): Promise<string | null> {
+    const known = this.#exts.get(media.hash);
+    if (known) return known.ext;
+    let ext: string | null = null;
+    if (SAME_EXT.has(media.ext)) ext = media.ext;
+    else if (media.ext === '.mp4' && MP4_BRANDS.has(await majorBrand(media.path))) ext = '.mp4';
+    this.#exts.set(media.hash, { ext });
+    return ext;
+  }
+}
+
+async function majorBrand(file: string): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(12);
+    await handle.read(head, 0, 12, 0);
+    return head.toString('latin1', 8, 12);
+  } finally {
+    await handle.close();
+  }
+}

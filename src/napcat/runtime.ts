@@ -1,0 +1,192 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  LiveConfig,
+  buildConfigUi,
+  loadConfig,
+  provenance,
+  resolveCacheDir,
+  saveWebUiConfig,
+  toWebUiValues,
+  type MediaCacheConfig,
+  type ResolvedConfig,
+} from '../config';
+import { MediaStats } from '../stats';
+import { PathLeases } from '../store/path-leases';
+import { registerRoutes, type WebRouter } from '../web';
+import { FailOpen } from './fail-open';
+import { installHooks, type InstalledHooks } from './install';
+import { ManagedPaths } from './managed-paths';
+import { MethodPatches } from './method-patches';
+import { SendScopes } from './send-scopes';
+import { napcatMaxTimeoutMs } from './shapes';
+import { StoreHandle } from './store-handle';
+import type { PluginConfigSchema, PluginContext } from './types';
+
+// One running instance per process (anchors A9): NapCat re-imports the entry on every reload
+// and keeps old module instances alive, so module-level state cannot see the previous one.
+const ACTIVE = Symbol.for('napcat-plugin-media-cache/runtime');
+type Slot = { [ACTIVE]?: Runtime };
+const slot = (): Slot => globalThis as Slot;
+
+/** How long cleanup waits for sends already inside our hooks before releasing their files. */
+const DRAIN_MS = 30_000;
+const BACKSTOP_EVERY_MS = 60_000;
+
+/** Everything plugin_init builds, and its exact undoing in plugin_cleanup. */
+export class Runtime {
+  readonly stats: MediaStats;
+  readonly live: LiveConfig;
+  readonly patches = new MethodPatches();
+  readonly scopes: SendScopes;
+  readonly pathLeases: PathLeases;
+  readonly store: StoreHandle;
+  configUi: PluginConfigSchema = [];
+  hooks: InstalledHooks | undefined;
+  readonly #ctx: PluginContext;
+  readonly #resolved: ResolvedConfig;
+  readonly #unsubscribe: () => void;
+  #statusPagePath: string | undefined;
+
+  private constructor(ctx: PluginContext, resolved: ResolvedConfig, version: string) {
+    const logger = ctx.logger;
+    this.#ctx = ctx;
+    this.#resolved = resolved;
+    const config = resolved.config;
+    this.live = new LiveConfig(config, logger);
+    this.stats = new MediaStats({ version });
+    this.scopes = new SendScopes({
+      logger,
+      maxAgeMs: () => napcatMaxTimeoutMs(ctx.oneBot),
+      onBackstop: () => this.stats.failure('LEASE_BACKSTOP'),
+    });
+    this.pathLeases = new PathLeases({ graceMs: config.graceSeconds * 1000, logger });
+    this.store = new StoreHandle(
+      {
+        dir: resolveCacheDir(config.cacheDir, ctx.dataPath),
+        maxEntryBytes: config.maxPayloadBytes,
+        maxTotalBytes: config.maxCacheBytes,
+        maxEntries: config.maxEntries,
+        idleMs: config.idleTtlSeconds * 1000,
+        memoryBudgetBytes: config.memoryBudgetBytes,
+        logger,
+      },
+      logger,
+    );
+    this.#unsubscribe = this.live.onChange((next, _previous, changed) => this.#apply(next, changed));
+  }
+
+  static async start(ctx: PluginContext): Promise<Runtime> {
+    const previous = slot()[ACTIVE];
+    if (previous) {
+      ctx.logger.warn('上一个实例未清理，先行清理 / the previous instance was not cleaned up; cleaning it up first');
+      await previous.stop();
+    }
+    const resolved = await loadConfig({ pluginPath: ctx.pluginPath, dataPath: ctx.dataPath }, ctx.logger);
+    const runtime = new Runtime(ctx, resolved, await versionOf(ctx.pluginPath));
+    slot()[ACTIVE] = runtime;
+    await runtime.#start();
+    return runtime;
+  }
+
+  async #start(): Promise<void> {
+    const ctx = this.#ctx;
+    const logger = ctx.logger;
+    await this.store.open();
+    this.scopes.startBackstop(BACKSTOP_EVERY_MS);
+    this.stats.gauge('leasesHeld', () => this.scopes.size);
+    this.stats.gauge('storeBytes', () => this.store.store?.stats().bytes ?? 0);
+    this.stats.gauge('storeEntries', () => this.store.store?.stats().entries ?? 0);
+    const failOpen = new FailOpen(logger, (feature, code) => this.stats.fallback(`${feature}:${code}`));
+    this.hooks = installHooks(
+      this.patches,
+      {
+        core: ctx.core,
+        oneBot: ctx.oneBot,
+        store: this.store,
+        pathLeases: this.pathLeases,
+        scopes: this.scopes,
+        managed: new ManagedPaths(),
+        failOpen,
+        stats: this.stats,
+        logger,
+        config: () => this.live.current,
+      },
+      ctx.actions,
+    );
+    let statusPagePath: string | undefined;
+    if (ctx.router) {
+      statusPagePath = registerRoutes(ctx.router as unknown as WebRouter, {
+        pluginId: ctx.pluginName,
+        stats: this.stats,
+        config: () => ({ config: this.live.current, ...provenance(this.live.current, this.#resolved.sources) }),
+        logger,
+      }).statusPagePath;
+    }
+    this.#statusPagePath = statusPagePath;
+    this.#buildUi();
+    logger.info(
+      `媒体缓存已启用：${this.hooks.installed.join(', ')} / media cache active: ${this.hooks.installed.length} hooks installed`,
+    );
+  }
+
+  /** What the WebUI shows: the effective values under the panel's flat keys. */
+  getConfig(): Record<string, unknown> {
+    return toWebUiValues(this.live.current);
+  }
+
+  /** Applies a WebUI save live and writes only `<dataPath>/config.json`. */
+  async setConfig(values: unknown): Promise<void> {
+    this.live.apply(values);
+    await saveWebUiConfig(this.#ctx.dataPath, this.live.current, this.#resolved.lower);
+    this.#buildUi();
+  }
+
+  #buildUi(): void {
+    const builders = this.#ctx.NapCatConfig;
+    if (!builders) return;
+    const sources = { ...this.#resolved.sources };
+    this.configUi = buildConfigUi(builders, this.live.current, { sources, statusPagePath: this.#statusPagePath });
+  }
+
+  /**
+   * Undoes everything: the originals go back at once (new sends take NapCat's path), sends
+   * already inside our hooks finish with their files intact, then every lease, timer and
+   * the store are released.
+   */
+  async stop(): Promise<void> {
+    const logger = this.#ctx.logger;
+    if (slot()[ACTIVE] === this) delete slot()[ACTIVE];
+    this.#unsubscribe();
+    const stuck = this.patches.restoreAll();
+    if (stuck.length > 0) {
+      logger.warn(`这些方法被其他插件再次包装，已改为直通 / wrapped again by someone else, left as pass-through: ${stuck.join(', ')}`);
+    }
+    if (!(await this.patches.drained(DRAIN_MS))) {
+      logger.warn(`仍有发送未结束，已强制释放 / sends still running after ${DRAIN_MS} ms; releasing their files anyway`);
+    }
+    this.scopes.releaseAll();
+    await this.pathLeases.close({ deletePending: true });
+    await this.store.close();
+  }
+
+  #apply(next: Readonly<MediaCacheConfig>, changed: readonly string[]): void {
+    this.hooks?.gate?.reconfigure(next);
+    if (changed.includes('graceSeconds')) this.pathLeases.setGraceMs(next.graceSeconds * 1000);
+    const restart = changed.filter((key) =>
+      ['cacheDir', 'maxCacheBytes', 'maxEntries', 'idleTtlSeconds', 'maxPayloadBytes', 'memoryBudgetBytes'].includes(key),
+    );
+    if (restart.length > 0) {
+      this.#ctx.logger.info(`以下设置在插件重载后生效 / these settings apply after the plugin reloads: ${restart.join(', ')}`);
+    }
+  }
+}
+
+async function versionOf(pluginPath: string): Promise<string> {
+  try {
+    const pkg = JSON.parse(await readFile(path.join(pluginPath, 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'dev';
+  } catch {
+    return 'dev';
+  }
+}

@@ -1,0 +1,123 @@
+import { isRetryableSendError } from '../flight/retryable';
+import { RetryPolicy } from '../flight/retry';
+import { UploadGate } from '../flight/upload-gate';
+import type { MediaCacheConfig } from '../config';
+import type { HookDeps } from './hook-deps';
+import { field, type Method, type SendElement } from './shapes';
+import { messageOf } from './fail-open';
+
+/** The md5 keys of the media a send uploads, and the media paths it reads. */
+export function mediaOf(elements: unknown): { keys: string[]; paths: string[] } {
+  const keys: string[] = [];
+  const paths: string[] = [];
+  if (!Array.isArray(elements)) return { keys, paths };
+  for (const element of elements as SendElement[]) {
+    const pic = field(element, 'picElement') as SendElement['picElement'];
+    const video = field(element, 'videoElement') as SendElement['videoElement'];
+    const ptt = field(element, 'pttElement') as SendElement['pttElement'];
+    const file = field(element, 'fileElement') as SendElement['fileElement'];
+    const add = (key: unknown, file: unknown) => {
+      if (typeof key === 'string' && key) keys.push(key);
+      if (typeof file === 'string' && file) paths.push(file);
+    };
+    if (pic) add(pic.md5HexStr, pic.sourcePath);
+    if (video) add(video.videoMd5, video.filePath);
+    if (ptt) add(ptt.md5HexStr, ptt.filePath);
+    if (file) add(typeof file.filePath === 'string' ? `file:${file.filePath}` : undefined, file.filePath);
+  }
+  return { keys, paths };
+}
+
+function retryPolicyOf(config: Readonly<MediaCacheConfig>): RetryPolicy {
+  return new RetryPolicy({ ...config.retry });
+}
+
+/**
+ * `core.apis.MsgApi.sendMsg`, where NTQQ uploads: per md5 not yet confirmed one send leads
+ * and the rest wait (the server then skips the transfer), a cap on concurrent media sends,
+ * and honest retries of `result -1 rich media transfer failed` only — never a Timeout,
+ * which may have delivered (NapCat #932).
+ */
+export class SendGate {
+  readonly #deps: HookDeps;
+  readonly #gate: UploadGate;
+  #retry: RetryPolicy;
+  #lastGate = { led: 0, followed: 0, passed: 0 };
+
+  constructor(deps: HookDeps) {
+    this.#deps = deps;
+    const config = deps.config();
+    this.#gate = new UploadGate({ maxConcurrent: config.maxConcurrentUploads });
+    this.#retry = retryPolicyOf(config);
+  }
+
+  /** Applies a live config change. */
+  reconfigure(config: Readonly<MediaCacheConfig>): void {
+    this.#gate.setMaxConcurrent(config.maxConcurrentUploads);
+    this.#retry = retryPolicyOf(config);
+  }
+
+  wrap(original: Method): Method {
+    const gate = this;
+    return function (this: unknown, ...args: unknown[]) {
+      return gate.send(this, original, args);
+    };
+  }
+
+  async send(self: unknown, original: Method, args: unknown[]): Promise<unknown> {
+    const { keys, paths } = mediaOf(args[1]);
+    if (!this.#deps.config().enabled || keys.length === 0) return original.apply(self, args);
+    this.#deps.stats.add('sendsSeen');
+    const retry = this.#retry;
+    try {
+      return await this.#gate.pass(
+        keys,
+        () =>
+          retry.withRetry(
+            async (attempt) => {
+              if (attempt > 1) await this.#reensure(paths);
+              return original.apply(self, args);
+            },
+            {
+              isRetryable: (outcome) => !outcome.ok && isRetryableSendError(messageOf(outcome.error)),
+              onAttempt: (report) => {
+                if (report.ok) return;
+                if (report.retrying) this.#deps.stats.add('retries');
+                this.#deps.logger.warn(
+                  `发送失败（第 ${report.attempt}/${report.maxAttempts} 次）${report.retrying ? `，${report.delayMs} ms 后重试` : '，不再重试'} / ` +
+                    `send failed (attempt ${report.attempt}/${report.maxAttempts})${report.retrying ? `, retrying in ${report.delayMs} ms` : ', not retried'}: ${report.reason.split('\n')[0]}`,
+                );
+              },
+            },
+          ),
+        (result) => Boolean(result),
+      );
+    } finally {
+      this.#syncStats();
+    }
+  }
+
+  /** Before a retry, puts back any media file of ours that went missing or wrong. */
+  async #reensure(paths: string[]): Promise<void> {
+    const { managed, copies, failOpen } = this.#deps;
+    for (const mediaPath of paths) {
+      const placed = managed.placed(mediaPath);
+      if (!placed) continue;
+      try {
+        copies.forget(mediaPath);
+        await copies.ensure(placed.src, mediaPath, placed.size);
+      } catch (error) {
+        failOpen.fault('retry', error, mediaPath);
+      }
+    }
+  }
+
+  #syncStats(): void {
+    const now = this.#gate.stats();
+    const stats = this.#deps.stats;
+    stats.add('uploadsLed', now.led - this.#lastGate.led);
+    stats.add('uploadsFollowed', now.followed - this.#lastGate.followed);
+    stats.add('uploadsPassed', now.passed - this.#lastGate.passed);
+    this.#lastGate = { led: now.led, followed: now.followed, passed: now.passed };
+  }
+}

@@ -1,0 +1,79 @@
+import type { Logger } from '../logger';
+import { MediaStore, type MediaStoreOptions } from '../store';
+import type { Lease } from '../store/types';
+import type { MediaSource } from './hook-deps';
+
+/**
+ * The MediaStore, opened on first use and re-tried after a failure (an unwritable cache
+ * folder at start-up must not keep the plugin broken once the operator fixes it). While it
+ * cannot open, puts reject and the hooks send the request down NapCat's own path.
+ */
+export class StoreHandle implements MediaSource {
+  readonly #options: MediaStoreOptions;
+  readonly #logger: Logger;
+  readonly #retryMs: number;
+  #store: MediaStore | undefined;
+  #opening: Promise<MediaStore> | undefined;
+  #failedAt = -Infinity;
+  #lastError: unknown;
+  #closed = false;
+
+  constructor(options: MediaStoreOptions, logger: Logger, retryMs = 10_000) {
+    this.#options = options;
+    this.#logger = logger;
+    this.#retryMs = retryMs;
+  }
+
+  get store(): MediaStore | undefined {
+    return this.#store;
+  }
+
+  /** Opens now; a failure is logged and left for the next put to retry. */
+  async open(): Promise<void> {
+    await this.#get().catch(() => undefined);
+  }
+
+  async putBase64(base64: string): Promise<Lease> {
+    return (await this.#get()).putBase64(base64);
+  }
+
+  async putBytes(bytes: Uint8Array): Promise<Lease> {
+    return (await this.#get()).putBytes(bytes);
+  }
+
+  acquire(hash: string): Lease | undefined {
+    return this.#store?.acquire(hash);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const store = this.#store ?? (await this.#opening?.catch(() => undefined));
+    this.#store = undefined;
+    await store?.close();
+  }
+
+  #get(): Promise<MediaStore> {
+    if (this.#store) return Promise.resolve(this.#store);
+    if (this.#closed) return Promise.reject(new Error('媒体缓存已关闭 / media store is closed'));
+    if (this.#opening) return this.#opening;
+    if (Date.now() - this.#failedAt < this.#retryMs) return Promise.reject(this.#lastError);
+    this.#opening = MediaStore.open(this.#options).then(
+      (store) => {
+        this.#opening = undefined;
+        if (this.#closed) return store.close().then(() => Promise.reject(new Error('媒体缓存已关闭 / media store is closed')));
+        this.#store = store;
+        return store;
+      },
+      (error: unknown) => {
+        this.#opening = undefined;
+        this.#failedAt = Date.now();
+        this.#lastError = error;
+        this.#logger.warn(
+          `媒体缓存无法打开，暂走 NapCat 原流程，${this.#retryMs / 1000} 秒后重试 / media store cannot open, using NapCat's own path, retrying in ${this.#retryMs / 1000} s: ${(error as Error)?.message ?? String(error)}`,
+        );
+        throw error;
+      },
+    );
+    return this.#opening;
+  }
+}

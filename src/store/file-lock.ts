@@ -78,8 +78,12 @@ export class FileLocks {
    * Runs `fn` holding the in-process mutex and the cross-process lock for `target`
    * (lock directory `<target>.lock`; its parent must exist; the target itself need not).
    */
-  run<T>(target: string, fn: () => Promise<T>): Promise<T> {
+  run<T>(target: string, fn: () => Promise<T>): Promise<T>;
+  /** As above, but gives up (resolving undefined) when `wanted()` is false once the mutex is ours. */
+  run<T>(target: string, fn: () => Promise<T>, wanted: () => boolean): Promise<T | undefined>;
+  run<T>(target: string, fn: () => Promise<T>, wanted?: () => boolean): Promise<T | undefined> {
     return withKeyedMutex(target, async () => {
+      if (wanted && !wanted()) return undefined;
       const release = await this.acquire(target);
       try {
         return await fn();

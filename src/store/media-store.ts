@@ -330,10 +330,12 @@ export class MediaStore {
 
   private async delete(entry: Entry): Promise<void> {
     const { hash, path } = entry.info;
+    // Leased or re-indexed while we waited: keep it. Checked before the file lock (cheap)
+    // and again under it.
+    const doomed = () => entry.refs === 0 && !entry.indexed && this.entries.get(hash) === entry;
     try {
       await this.locks.run(this.layout.lockTarget(hash), async () => {
-        // Leased or re-indexed while we waited for the lock: keep it.
-        if (entry.refs > 0 || entry.indexed || this.entries.get(hash) !== entry) return;
+        if (!doomed()) return;
         entry.deleting = true;
         this.entries.delete(hash);
         this.base64.forget(hash);
@@ -344,7 +346,7 @@ export class MediaStore {
         }
         await removeMarker(this.fs, this.layout, hash, this.marker);
         await removeMarkerDir(this.fs, this.layout, hash);
-      });
+      }, doomed);
     } catch (err) {
       this.logger.warn(
         `[media-cache] 删除缓存文件失败，下次启动时再清理：${path} / failed to delete cached file, the next start retries: ${String(err)}`,

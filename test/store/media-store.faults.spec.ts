@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { expect } from 'chai';
+import { StoreError } from '../../src/store/errors';
+import { MediaStore } from '../../src/store/media-store';
+import { type StoreFs, nodeFs } from '../../src/store/store-fs';
+import { PNG_1x1, errnoError, filesUnder, removeDir, tempDir } from './helpers';
+
+type Step = 'open' | 'write' | 'rename' | 'meta' | 'marker';
+
+/** node:fs/promises with one armed fault: the given errno at the given step of a put. */
+function faultyFs(): { fs: StoreFs; arm(step: Step, code: string): void; disarm(): void } {
+  let fault: { step: Step; code: string } | undefined;
+  const failAt = (step: Step) => {
+    if (fault?.step === step) throw errnoError(fault.code);
+  };
+  const fs: StoreFs = {
+    ...nodeFs,
+    open: async (path, flags) => {
+      failAt('open');
+      const handle = await nodeFs.open(path, flags);
+      return {
+        write: async (buffer, offset, length) => {
+          if (fault?.step === 'write') {
+            await handle.write(buffer, offset, Math.min(length, 4096)); // a partial file, then the disk is full
+            failAt('write');
+          }
+          return handle.write(buffer, offset, length);
+        },
+        close: () => handle.close(),
+      };
+    },
+    rename: async (from, to) => {
+      failAt('rename');
+      return nodeFs.rename(from, to);
+    },
+    writeFile: async (path, data) => {
+      failAt(path.includes('/meta/') || path.includes('\\meta\\') ? 'meta' : 'marker');
+      return nodeFs.writeFile(path, data);
+    },
+  };
+  return { fs, arm: (step, code) => void (fault = { step, code }), disarm: () => void (fault = undefined) };
+}
+
+describe('store/media-store MediaStore under I/O faults', () => {
+  let dir: string;
+  let store: MediaStore | undefined;
+  beforeEach(async () => {
+    dir = await tempDir();
+  });
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+    await removeDir(dir);
+  });
+
+  const cases: Array<[Step, string]> = [
+    ['write', 'ENOSPC'],
+    ['open', 'EACCES'],
+    ['open', 'EMFILE'],
+    ['rename', 'EROFS'],
+    ['meta', 'ENOSPC'],
+  ];
+  for (const [step, code] of cases) {
+    it(`${code} at ${step}: rejects with a fallback IO error, leaves nothing behind, and a later put succeeds`, async () => {
+      const faults = faultyFs();
+      store = await MediaStore.open({ dir, fs: faults.fs });
+      const bytes = Buffer.concat([PNG_1x1.subarray(0, 8), randomBytes(100_000)]);
+      faults.arm(step, code);
+      const err = await store.putBytes(bytes).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).to.be.instanceOf(StoreError);
+      const storeErr = err as StoreError;
+      expect(storeErr).to.include({ code: 'IO', fallback: true, errno: code });
+      expect(storeErr.message).to.contain(code);
+      expect((storeErr.cause as NodeJS.ErrnoException).code).to.equal(code);
+      expect(await filesUnder(dir, 'tmp'), 'temp files').to.deep.equal([]);
+      expect(await filesUnder(dir, 'content'), 'content files').to.deep.equal([]);
+      expect(store.stats()).to.include({ entries: 0, leases: 0, writes: step === 'meta' ? 1 : 0 });
+
+      faults.disarm();
+      const lease = await store.putBytes(bytes);
+      expect((await readFile(lease.media.path)).equals(bytes)).to.equal(true);
+      expect(await filesUnder(dir, 'content')).to.have.length(1);
+      lease.release();
+    });
+  }
+
+  it('EACCES on the lease marker: no entry, and the published file is adopted by the next put without a rewrite', async () => {
+    const faults = faultyFs();
+    store = await MediaStore.open({ dir, fs: faults.fs });
+    const bytes = Buffer.concat([PNG_1x1.subarray(0, 8), randomBytes(10_000)]);
+    faults.arm('marker', 'EACCES');
+    const code = await store.putBytes(bytes).then(
+      () => 'ok',
+      (e: StoreError) => `${e.code}/${e.errno}/${e.fallback}`,
+    );
+    expect(code).to.equal('IO/EACCES/true');
+    expect(store.stats()).to.include({ entries: 0, leases: 0, writes: 1 });
+    faults.disarm();
+    const lease = await store.putBytes(bytes);
+    expect(store.stats()).to.include({ entries: 1, writes: 1, hashedHits: 1 });
+    expect((await readFile(lease.media.path)).equals(bytes)).to.equal(true);
+    lease.release();
+  });
+});

@@ -72,6 +72,12 @@ export class Runtime {
         logger,
       },
       logger,
+      (delta) => {
+        this.stats.add('storeHits', delta.hits);
+        this.stats.add('storeMisses', delta.misses);
+        this.stats.add('coalescedPuts', delta.coalesced);
+        this.stats.add('bytesNotWritten', delta.bytesNotWritten);
+      },
     );
     this.#unsubscribe = this.live.onChange((next, _previous, changed) => this.#apply(next, changed));
   }

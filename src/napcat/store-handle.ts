@@ -1,6 +1,14 @@
 import type { Logger } from '../logger';
 import { MediaStore, type MediaStoreOptions } from '../store';
-import type { Lease } from '../store/types';
+import type { Lease, StoreStats } from '../store/types';
+
+/** The store counters the plugin's Stats mirror, as increments since the last put. */
+export interface StoreCounts {
+  hits: number;
+  misses: number;
+  coalesced: number;
+  bytesNotWritten: number;
+}
 import type { MediaSource } from './hook-deps';
 
 /**
@@ -17,10 +25,13 @@ export class StoreHandle implements MediaSource {
   #failedAt = -Infinity;
   #lastError: unknown;
   #closed = false;
+  #seen: StoreCounts = { hits: 0, misses: 0, coalesced: 0, bytesNotWritten: 0 };
+  readonly #onCounts: (delta: StoreCounts) => void;
 
-  constructor(options: MediaStoreOptions, logger: Logger, retryMs = 10_000) {
+  constructor(options: MediaStoreOptions, logger: Logger, onCounts: (delta: StoreCounts) => void, retryMs = 10_000) {
     this.#options = options;
     this.#logger = logger;
+    this.#onCounts = onCounts;
     this.#retryMs = retryMs;
   }
 
@@ -34,11 +45,38 @@ export class StoreHandle implements MediaSource {
   }
 
   async putBase64(base64: string): Promise<Lease> {
-    return (await this.#get()).putBase64(base64);
+    const store = await this.#get();
+    try {
+      return await store.putBase64(base64);
+    } finally {
+      this.#count(store.stats());
+    }
   }
 
   async putBytes(bytes: Uint8Array): Promise<Lease> {
-    return (await this.#get()).putBytes(bytes);
+    const store = await this.#get();
+    try {
+      return await store.putBytes(bytes);
+    } finally {
+      this.#count(store.stats());
+    }
+  }
+
+  #count(now: StoreStats): void {
+    const total: StoreCounts = {
+      hits: now.fastPathHits + now.hashedHits,
+      misses: now.misses,
+      coalesced: now.coalesced,
+      bytesNotWritten: now.bytesNotWritten,
+    };
+    const seen = this.#seen;
+    this.#seen = total;
+    this.#onCounts({
+      hits: total.hits - seen.hits,
+      misses: total.misses - seen.misses,
+      coalesced: total.coalesced - seen.coalesced,
+      bytesNotWritten: total.bytesNotWritten - seen.bytesNotWritten,
+    });
   }
 
   acquire(hash: string): Lease | undefined {
@@ -62,6 +100,7 @@ export class StoreHandle implements MediaSource {
         this.#opening = undefined;
         if (this.#closed) return store.close().then(() => Promise.reject(new Error('媒体缓存已关闭 / media store is closed')));
         this.#store = store;
+        this.#seen = { hits: 0, misses: 0, coalesced: 0, bytesNotWritten: 0 };
         return store;
       },
       (error: unknown) => {

@@ -36,11 +36,11 @@ describe('SendGate', () => {
     const gate = new SendGate(fakeDeps());
     for (const error of [new Error('Timeout: NTEvent … "result": -1 rich media transfer failed'), new Error('EventChecker Failed: {"result": 5}')]) {
       let calls = 0;
-      const err = await gate
+      const err = await (gate
         .wrap(async () => {
           calls++;
           throw error;
-        })({}, [pic('y')], 10_000)
+        })({}, [pic('y')], 10_000) as Promise<unknown>)
         .catch((e: unknown) => e);
       expect(err).to.equal(error);
       expect(calls).to.equal(1);

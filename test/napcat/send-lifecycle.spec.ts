@@ -33,7 +33,7 @@ describe('SendLifecycle', () => {
     const send = life.wrapSendMsgWithOb11UniqueId(async () => {
       throw new Error('发送消息失败');
     });
-    await send({}, result.sendElements, result.deleteAfterSentFiles).catch(() => undefined);
+    await (send({}, result.sendElements, result.deleteAfterSentFiles) as Promise<unknown>).catch(() => undefined);
     expect(released).to.equal(1);
     expect(deps.scopes.size).to.equal(0);
   });
@@ -46,7 +46,7 @@ describe('SendLifecycle', () => {
       deps.scopes.hold({ release: () => released++ }, 'x');
       throw new Error('未知的消息类型');
     });
-    await create([], {}).then(
+    await (create([], {}) as Promise<unknown>).then(
       () => expect.fail('should throw'),
       (e: Error) => expect(e.message).to.equal('未知的消息类型'),
     );

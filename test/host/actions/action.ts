@@ -1,0 +1,47 @@
+// OneBotAction (action/OneBotAction.ts:90-116): check(), then _handle(); the network
+// adapter picks the entry point and so the retcode of a thrown error.
+import type { NapCatCore } from '../napcat/core';
+import type { NapCatOneBot11Adapter } from '../napcat/onebot';
+import { runtimeOf } from '../napcat/runtime';
+import { errorResponse, okResponse, RETCODE_BAD_PARAMS, RETCODE_HTTP, RETCODE_WS, type OB11Response } from './response';
+
+export type Payload = Record<string, unknown>;
+
+export abstract class OneBotAction<R = unknown> {
+  abstract readonly actionName: string;
+
+  constructor(
+    readonly obContext: NapCatOneBot11Adapter,
+    readonly core: NapCatCore,
+  ) {}
+
+  async check(_payload: Payload): Promise<{ valid: boolean; message?: string }> {
+    return { valid: true };
+  }
+
+  abstract _handle(payload: Payload, adaptername: string, config: unknown): Promise<R>;
+
+  handle(payload: Payload, adaptername = 'http', config: unknown = {}): Promise<OB11Response<R>> {
+    return this.run(payload, adaptername, config, RETCODE_HTTP, undefined);
+  }
+
+  websocketHandle(payload: Payload, echo: unknown, adaptername = 'websocket', config: unknown = {}): Promise<OB11Response<R>> {
+    return this.run(payload, adaptername, config, RETCODE_WS, echo);
+  }
+
+  private async run(payload: Payload, adaptername: string, config: unknown, retcode: number, echo: unknown): Promise<OB11Response<R>> {
+    const rt = runtimeOf(this.core);
+    let response: OB11Response<R>;
+    try {
+      const checked = await this.check(payload);
+      if (!checked.valid) response = errorResponse(checked.message ?? '参数错误', RETCODE_BAD_PARAMS, echo);
+      else response = okResponse(await this._handle(payload, adaptername, config), echo);
+    } catch (err) {
+      rt.log('error', '发生错误', err);
+      response = errorResponse((err as Error).message, retcode, echo);
+    }
+    if (response.status === 'ok') rt.counters.responsesOk++;
+    else rt.counters.responsesFailed++;
+    return response;
+  }
+}

@@ -1,0 +1,61 @@
+// send_msg / send_group_msg / send_private_msg and the forward variants
+// (action/msg/SendMsg.ts:152-206, §1.1): peer, normalize, then either the forward
+// path or createSendElements + sendMsgWithOb11UniqueId.
+import { runtimeOf } from '../napcat/runtime';
+import { ChatType, type Peer } from '../napcat/types';
+import { OneBotAction, type Payload } from './action';
+import { sendForward } from './forward';
+import { normalize } from './normalize';
+
+export type ContextMode = 'normal' | 'group' | 'private';
+
+export interface SendResult {
+  message_id: number;
+  res_id?: string;
+}
+
+export function createPeer(payload: Payload, mode: ContextMode): Peer {
+  const wantsGroup = mode === 'group' || (mode === 'normal' && (payload.message_type === 'group' || (payload.message_type !== 'private' && payload.group_id !== undefined)));
+  if (wantsGroup) {
+    if (payload.group_id === undefined || payload.group_id === '') throw new Error('缺少参数 group_id');
+    return { chatType: ChatType.GROUP, peerUid: String(payload.group_id) };
+  }
+  if (payload.user_id === undefined || payload.user_id === '') throw new Error('请指定 group_id 或 user_id');
+  return { chatType: ChatType.FRIEND, peerUid: `u_${String(payload.user_id)}` };
+}
+
+export class SendMsgBase extends OneBotAction<SendResult> {
+  constructor(
+    readonly actionName: string,
+    readonly contextMode: ContextMode,
+    ...rest: ConstructorParameters<typeof OneBotAction>
+  ) {
+    super(...rest);
+  }
+
+  async _handle(payload: Payload): Promise<SendResult> {
+    return await this.base_handle(payload, this.contextMode);
+  }
+
+  async base_handle(payload: Payload, mode: ContextMode): Promise<SendResult> {
+    const peer = createPeer(payload, mode);
+    const messages = normalize(payload.message, payload.auto_escape === true || payload.auto_escape === 'true');
+    if (messages.some((m) => m.type === 'node')) return await sendForward(this.obContext, this.core, peer, messages);
+    const msgApi = this.obContext.apis.MsgApi;
+    const { sendElements, deleteAfterSentFiles } = await msgApi.createSendElements(messages, peer);
+    const returnMsg =
+      runtimeOf(this.core).shape === 'legacy'
+        ? await msgApi.sendMsgWithOb11UniqueId(peer, sendElements, deleteAfterSentFiles)
+        : await msgApi.sendMsgWithOb11UniqueId(peer, sendElements, deleteAfterSentFiles, Number(payload.timeout) || undefined);
+    return { message_id: returnMsg.id };
+  }
+}
+
+/** send_forward_msg & co: check() copies `messages` into `message` (SendForwardMsg.ts). */
+export class SendForwardMsg extends SendMsgBase {
+  override async check(payload: Payload): Promise<{ valid: boolean; message?: string }> {
+    if (payload.messages !== undefined) payload.message = payload.messages;
+    if (payload.message === undefined) return { valid: false, message: 'missing messages / 缺少 messages' };
+    return { valid: true };
+  }
+}

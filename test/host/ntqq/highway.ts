@@ -1,0 +1,52 @@
+// NapCat's own highway client, used only by packet-mode forward messages (§1.4 step 5):
+// sha1 over the picture's SHARED media path, then a stream of the same path to the
+// server. A server that knows the md5 answers "don't need upload" after the hash.
+// It runs beside the kernel (its reads are libuv's, off the JS thread).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { nextTurn } from '../clock';
+import type { MediaRef, UploaderDeps } from './uploader';
+
+const CHUNK = 64 * 1024;
+
+export async function uploadViaHighway(deps: UploaderDeps, ref: Required<MediaRef>): Promise<void> {
+  const { files, counters, link, server } = deps;
+  counters.highwayUploads++;
+  try {
+    const handle = files.openRead(ref.path, 'node-read');
+    try {
+      const sha1 = crypto.createHash('sha1');
+      const buf = Buffer.allocUnsafe(CHUNK);
+      let size = 0;
+      for (;;) {
+        const n = fs.readSync(handle.fd, buf, 0, CHUNK, size);
+        if (n === 0) break;
+        sha1.update(buf.subarray(0, n));
+        size += n;
+        counters.bytesRead += n;
+        await nextTurn();
+      }
+      if (server.has(ref.md5)) return;
+      const md5 = crypto.createHash('md5');
+      let sent = 0;
+      while (sent < size) {
+        const n = fs.readSync(handle.fd, buf, 0, Math.min(CHUNK, size - sent), sent);
+        if (n === 0) break;
+        md5.update(buf.subarray(0, n));
+        counters.bytesRead += n;
+        await link.transmit(n);
+        counters.bytesTransferred += n;
+        sent += n;
+      }
+      if (sent !== ref.size || md5.digest('hex') !== ref.md5) {
+        throw new Error(`[Highway] http upload failed: ${ref.path} ${sent}/${ref.size} bytes`);
+      }
+      server.complete(ref.md5);
+    } finally {
+      handle.close();
+    }
+  } catch (err) {
+    counters.highwayFailures++;
+    throw err;
+  }
+}

@@ -1,0 +1,47 @@
+// One account's handle on the native thread: what NapCat's objects call into.
+import type { NativeCopyResult } from './native-copy';
+import type { AccountSetup } from './native-protocol';
+import type { NativeWorld } from './native-world';
+import type { MediaRef, UploadOutcome } from './uploader';
+
+export class NativeClient {
+  constructor(
+    private readonly world: NativeWorld,
+    readonly account: string,
+  ) {}
+
+  async attach(setup: AccountSetup): Promise<void> {
+    await this.world.request(this.account, 'attach', setup);
+  }
+
+  async detach(): Promise<void> {
+    await this.world.request(this.account, 'detach', {});
+  }
+
+  copy(src: string, dst: string): Promise<NativeCopyResult> {
+    return this.world.request(this.account, 'copy', { src, dst });
+  }
+
+  upload(ref: MediaRef): Promise<UploadOutcome> {
+    return this.world.request(this.account, 'upload', { ref });
+  }
+
+  async highway(ref: Required<MediaRef>): Promise<void> {
+    await this.world.request(this.account, 'highway', { ref });
+  }
+
+  /** existsSync under the mode's sharing rules (a delete-pending name does not exist). */
+  exists(path: string): Promise<boolean> {
+    return this.world.request(this.account, 'exists', { path });
+  }
+
+  /** unlinkSync under the mode's sharing rules; rejects with the errno `code`. */
+  async unlink(path: string): Promise<void> {
+    await this.world.request(this.account, 'unlink', { path });
+  }
+
+  /** How many native handles are open on `path` right now. */
+  openHandles(path: string): Promise<number> {
+    return this.world.request(this.account, 'handles', { path });
+  }
+}

@@ -1,0 +1,48 @@
+// QQ's native util.copyFile as the model assumes it (§2.3: atomicity unknown, so the
+// harsh reading): open the source, truncate or create the destination, then write
+// 64 KiB per event-loop turn. A reader of the destination meanwhile sees a short or
+// half-old file. Errors are returned, never thrown: NapCat ignores the result.
+import fs from 'node:fs';
+import { nextTurn, type ModelClock } from '../clock';
+import type { Counters } from '../counters';
+import type { FileHandle, FileTable } from './files';
+
+export const COPY_CHUNK = 64 * 1024;
+
+export interface NativeCopyResult {
+  result: number;
+  errMsg: string;
+}
+
+export async function nativeCopy(
+  files: FileTable,
+  counters: Counters,
+  clock: ModelClock,
+  src: string,
+  dst: string,
+): Promise<NativeCopyResult> {
+  counters.nativeCopies++;
+  if (files.handles(dst).some((h) => h.kind === 'native-write')) counters.overlappingCopies++;
+  let from: FileHandle | undefined;
+  let to: FileHandle | undefined;
+  try {
+    from = files.openRead(src, 'native-read');
+    to = files.openWrite(dst);
+    const buf = Buffer.allocUnsafe(COPY_CHUNK);
+    for (let pos = 0; !clock.closed; ) {
+      const n = fs.readSync(from.fd, buf, 0, COPY_CHUNK, pos);
+      if (n === 0) break;
+      fs.writeSync(to.fd, buf, 0, n, pos);
+      pos += n;
+      counters.bytesCopied += n;
+      await nextTurn();
+    }
+    return { result: 0, errMsg: '' };
+  } catch (err) {
+    counters.nativeCopyFailures++;
+    return { result: -1, errMsg: (err as Error).message };
+  } finally {
+    from?.close();
+    to?.close();
+  }
+}

@@ -1,0 +1,42 @@
+// Messages between NapCat's JS thread and the native thread (QQ's own threads do the
+// copy and the upload; they keep running while NapCat's JS is busy).
+import type { NativeCounters } from '../counters';
+import type { FileMode } from './files';
+import type { MediaRef, UploadOutcome } from './uploader';
+import type { NativeCopyResult } from './native-copy';
+
+export interface AccountSetup {
+  fileMode: FileMode;
+  bandwidth: number;
+  latencyMs: number;
+  seed: number;
+}
+
+export interface NativeOps {
+  attach: { args: AccountSetup; result: null };
+  detach: { args: Record<string, never>; result: null };
+  copy: { args: { src: string; dst: string }; result: NativeCopyResult };
+  upload: { args: { ref: MediaRef }; result: UploadOutcome };
+  highway: { args: { ref: Required<MediaRef> }; result: null };
+  exists: { args: { path: string }; result: boolean };
+  unlink: { args: { path: string }; result: null };
+  handles: { args: { path: string }; result: number };
+  serverList: { args: Record<string, never>; result: string[] };
+}
+
+export type NativeOp = keyof NativeOps;
+
+export interface NativeRequest<K extends NativeOp = NativeOp> {
+  id: number;
+  account: string;
+  op: K;
+  args: NativeOps[K]['args'];
+}
+
+export interface NativeReply {
+  id: number;
+  value?: unknown;
+  error?: { message: string; code?: string };
+  account: string;
+  counters?: NativeCounters;
+}

@@ -1,0 +1,74 @@
+// The JS side of the native thread: starts the worker (TypeScript through tsx's API,
+// since workers do not inherit the loader for their entry), sends requests, and copies
+// each account's native counters back into that host's counters on every reply.
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { NativeCounters } from '../counters';
+import type { NativeOp, NativeOps, NativeReply, NativeRequest } from './native-protocol';
+
+export class NativeError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+function workerSource(): string {
+  const tsxApi = new URL('dist/esm/api/index.mjs', pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json'))).href;
+  const entry = new URL('./native-thread.ts', import.meta.url).href;
+  return `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
+}
+
+export class NativeWorld {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly sinks = new Map<string, (counters: NativeCounters) => void>();
+  private nextId = 1;
+  private terminated = false;
+
+  constructor(readonly timeScale: number) {
+    this.worker = new Worker(workerSource(), { eval: true, workerData: { timeScale } });
+    this.worker.on('message', (reply: NativeReply) => this.onReply(reply));
+    this.worker.on('error', (err) => this.failAll(err));
+    this.worker.on('exit', () => this.failAll(new NativeError('native thread exited')));
+  }
+
+  /** Routes an account's counter snapshots to its host. */
+  sink(account: string, fn: ((counters: NativeCounters) => void) | undefined): void {
+    if (fn) this.sinks.set(account, fn);
+    else this.sinks.delete(account);
+  }
+
+  request<K extends NativeOp>(account: string, op: K, args: NativeOps[K]['args']): Promise<NativeOps[K]['result']> {
+    if (this.terminated) return Promise.reject(new NativeError('native thread stopped'));
+    const id = this.nextId++;
+    const message: NativeRequest<K> = { id, account, op, args };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage(message);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    if (this.terminated) return;
+    this.terminated = true;
+    await this.worker.terminate();
+  }
+
+  private onReply(reply: NativeReply): void {
+    if (reply.counters) this.sinks.get(reply.account)?.(reply.counters);
+    const waiter = this.pending.get(reply.id);
+    if (!waiter) return;
+    this.pending.delete(reply.id);
+    if (reply.error) waiter.reject(new NativeError(reply.error.message, reply.error.code));
+    else waiter.resolve(reply.value);
+  }
+
+  private failAll(err: Error): void {
+    for (const waiter of this.pending.values()) waiter.reject(err);
+    this.pending.clear();
+  }
+}

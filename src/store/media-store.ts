@@ -16,7 +16,7 @@ import { addMarker, heldElsewhere, removeMarker, removeMarkerDir } from './lease
 import { readMeta, writeMeta } from './meta';
 import { type MediaStoreOptions, type ResolvedOptions, resolveOptions } from './options';
 import { type ProcessIdentity, currentIdentity, identityTag } from './process-identity';
-import { moveIntoPlace, writeTemp } from './publish';
+import { moveIntoPlace, prepareFolder, writeTemp } from './publish';
 import { type StoreFs, nodeFs, statIfExists, unlinkIfExists } from './store-fs';
 import { sniffExtension } from './sniff';
 import { sweep } from './sweep';
@@ -265,7 +265,8 @@ export class MediaStore {
     if (known && !known.deleting) return known;
     const ext = sniffExtension(bytes);
     const path = this.layout.content(hash, ext);
-    const info = (await this.adopt(hash, ext, path, bytes.length)) ?? (await this.publish(hash, ext, path, bytes));
+    const found = await this.adopt(hash, ext, path, bytes.length);
+    const info = found.info ?? (await this.publish(hash, ext, path, bytes, found.fileExists));
     try {
       await addMarker(this.fs, this.layout, hash, this.marker);
     } catch (err) {
@@ -277,16 +278,23 @@ export class MediaStore {
     return entry;
   }
 
-  /** The file another process (or an earlier run) published, if it is whole; else undefined. */
-  private async adopt(hash: string, ext: string, path: string, size: number): Promise<MediaInfo | undefined> {
-    let found;
+  /**
+   * The file another process (or an earlier run) published, if it is whole and its md5 is on
+   * record; else whether a whole file is there at all (then only its meta is missing).
+   */
+  private async adopt(
+    hash: string,
+    ext: string,
+    path: string,
+    size: number,
+  ): Promise<{ info?: MediaInfo; fileExists: boolean }> {
     try {
-      found = await statIfExists(this.fs, path);
-      if (found === undefined) return undefined;
+      const found = await statIfExists(this.fs, path);
+      if (found === undefined) return { fileExists: false };
       if (found.size !== size) {
         this.logger.warn(`[media-cache] 缓存文件大小不符，重新写入：${path} / cached file has the wrong size; rewriting`);
         await unlinkIfExists(this.fs, path);
-        return undefined;
+        return { fileExists: false };
       }
     } catch (err) {
       throw ioError('read', path, err);
@@ -294,21 +302,24 @@ export class MediaStore {
     const meta = await readMeta(this.fs, this.layout, hash).catch(() => undefined);
     this.counters.hashedHits++;
     this.counters.bytesNotWritten += size;
-    if (meta && meta.size === size && meta.ext === ext) return { hash, md5: meta.md5, size, ext, path };
-    return undefined; // no usable md5 on record: publish() rebuilds both from the bytes
+    if (meta && meta.size === size && meta.ext === ext) return { info: { hash, md5: meta.md5, size, ext, path }, fileExists: true };
+    return { fileExists: true };
   }
 
-  private async publish(hash: string, ext: string, path: string, bytes: Uint8Array): Promise<MediaInfo> {
-    const exists = await statIfExists(this.fs, path).catch(() => undefined);
+  private async publish(hash: string, ext: string, path: string, bytes: Uint8Array, fileExists: boolean): Promise<MediaInfo> {
     let md5: string;
-    if (exists) {
+    if (fileExists) {
       md5 = digest('md5', bytes); // whole file, lost meta: only the md5 is missing
     } else {
       const tmp = this.layout.tmp(this.ownerTag);
+      const folderReady = prepareFolder(this.fs, path);
       const writing = writeTemp(this.fs, tmp, bytes);
       md5 = digest('md5', bytes); // on the main thread while the write runs in the threadpool
-      await writing;
-      await moveIntoPlace(this.fs, tmp, path);
+      await writing.catch(async (err: unknown) => {
+        await folderReady.catch(() => undefined);
+        throw err;
+      });
+      await moveIntoPlace(this.fs, tmp, path, folderReady);
       this.counters.misses++;
       this.counters.writes++;
     }
@@ -316,7 +327,7 @@ export class MediaStore {
       await writeMeta(this.fs, this.layout, { hash, md5, size: bytes.length, ext });
     } catch (err) {
       // No entry may point at a file whose md5 is not on record: take the file back.
-      if (!exists) await unlinkIfExists(this.fs, path).catch(() => undefined);
+      if (!fileExists) await unlinkIfExists(this.fs, path).catch(() => undefined);
       throw ioError('write', this.layout.meta(hash), err);
     }
     return { hash, md5, size: bytes.length, ext, path };

@@ -27,10 +27,17 @@ export async function writeTemp(fs: StoreFs, tmp: string, bytes: Uint8Array): Pr
   }
 }
 
-/** Renames `tmp` to `final` (creating its folder); on failure removes the temp file. */
-export async function moveIntoPlace(fs: StoreFs, tmp: string, final: string): Promise<void> {
+/** Creates the folder `final` goes in; start it early, it runs beside the temp write. */
+export function prepareFolder(fs: StoreFs, final: string): Promise<unknown> {
+  const ready = fs.mkdir(dirname(final), { recursive: true });
+  ready.catch(() => undefined); // reported by moveIntoPlace, which awaits it
+  return ready;
+}
+
+/** Renames `tmp` to `final` once its folder is ready; on failure removes the temp file. */
+export async function moveIntoPlace(fs: StoreFs, tmp: string, final: string, folderReady: Promise<unknown>): Promise<void> {
   try {
-    await fs.mkdir(dirname(final), { recursive: true });
+    await folderReady;
     await fs.rename(tmp, final);
   } catch (err) {
     await unlinkIfExists(fs, tmp).catch(() => undefined);

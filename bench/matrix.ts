@@ -36,7 +36,7 @@ export const SCENARIOS: readonly Scenario[] = [
   { ...base, id: 'b64-1mb-10', title: '1 MB × 10 群 / 10 groups', peers: 10, quick: false },
   { ...base, id: 'b64-1mb-50', title: '1 MB × 50 群 / 50 groups', quick: true },
   { ...base, id: 'b64-1mb-200', title: '1 MB × 200 群 / 200 groups', peers: 200, quick: false },
-  { ...base, id: 'b64-1mb-200-spread', title: '1 MB × 200 群，分散到达 / spread arrivals', peers: 200, pattern: 'spread', spreadMs: 10, quick: false },
+  { ...base, id: 'b64-1mb-50-spread', title: '1 MB × 50 群，每 20 ms 一条 / a send every 20 ms', pattern: 'spread', spreadMs: 20, quick: false },
   { ...base, id: 'b64-5mb-50', title: '5 MB × 50 群，同时 / burst', sizeBytes: 5 * MiB, quick: true },
   { ...base, id: 'b64-1mb-50-distinct10', title: '10 张不同图片 × 50 群 / 10 distinct images', distinct: 10, quick: false },
   { ...base, id: 'data-1mb-50', title: 'data: URI × 50 群 / 50 groups', scheme: 'data', quick: false },

@@ -23,12 +23,13 @@ function pad(text: string, width: number, alignRight: boolean): string {
   return alignRight ? fill + text : text + fill;
 }
 
-// First column left-aligned (labels), the rest right-aligned (numbers).
-export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+// By default the first column is left-aligned (labels) and the rest right-aligned
+// (numbers); `leftColumns` left-aligns more of them (text).
+export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], leftColumns = 1): string {
   const all = [header, ...rows];
   const widths = header.map((_, c) => Math.max(...all.map((r) => displayWidth(r[c] ?? ''))));
   const line = (cells: readonly string[]) =>
-    cells.map((cell, c) => pad(cell ?? '', widths[c], c > 0)).join('  ').trimEnd();
+    cells.map((cell, c) => pad(cell ?? '', widths[c], c >= leftColumns)).join('  ').trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
   return [line(header), rule, ...rows.map(line)].join('\n');
 }

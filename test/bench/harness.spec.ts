@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import { inflateSync } from 'node:zlib';
 import { broadcast, type SendOutcome } from '../../bench/harness/broadcast';
-import { makePng } from '../../bench/harness/png';
 import { ProgressBar } from '../../bench/harness/progress';
 import { median, quantile, ratio } from '../../bench/harness/stats';
 import { renderRatioChart } from '../../bench/harness/svg-chart';
@@ -55,18 +53,6 @@ describe('bench harness', () => {
     expect(peak).to.equal(3);
   });
 
-  it('makes valid PNGs of about the asked size, distinct per seed', () => {
-    const a = makePng(200_000, 1);
-    const b = makePng(200_000, 2);
-    expect(a.subarray(1, 4).toString('latin1')).to.equal('PNG');
-    expect(Math.abs(a.length - 200_000)).to.be.below(2000);
-    expect(a.equals(b)).to.equal(false);
-    const idatLength = a.readUInt32BE(33);
-    expect(a.subarray(37, 41).toString('latin1')).to.equal('IDAT');
-    const height = a.readUInt32BE(20);
-    expect(a.readUInt32BE(16)).to.equal(512);
-    expect(inflateSync(a.subarray(41, 41 + idatLength)).length).to.equal(height * (1 + 512 * 3));
-  });
 
   it('draws one bar per row with its verdict and escapes labels', () => {
     const svg = renderRatioChart({ title: 'T <1>', subtitle: 's', rows: [{ label: '磁盘 / disk', ratio: 0.02, target: 0.05, met: true }, { label: 'cpu', ratio: 2, target: 0.1, met: false }] });

@@ -1,0 +1,122 @@
+// One NapCat process for one bench run: the model host on an OS port, with the
+// plugin loaded or not as `config/plugins.json` says. The bench parent drives
+// the bot over WebSocket and tells this process when to measure, so the RSS,
+// CPU, disk writes and event-loop delay below are NapCat's alone, not the bot's.
+import fs from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createHost } from '../test/host/index';
+import { CpuProfile } from './harness/cpu-profile';
+import { PLUGIN_ID } from './harness/install';
+import type { ProcessSample } from './record';
+
+export interface HostProcessSpec {
+  root: string;
+  qqDataRoot: string;
+  uin: string;
+  seed: number;
+}
+
+export type ParentMessage = { type: 'start'; profile: boolean; profiledSends: number } | { type: 'stop' };
+export type ChildMessage =
+  | { type: 'ready'; wsUrl: string; pluginStatus: string }
+  | { type: 'started' }
+  | { type: 'sample'; sample: ProcessSample }
+  | { type: 'error'; message: string };
+
+// Bytes passed to write(2) by this process: files, plus a few hundred bytes of
+// OneBot responses per send. Linux only; elsewhere the host's counters stand in.
+function writtenBytes(): number | undefined {
+  try {
+    const match = /^wchar:\s*(\d+)$/m.exec(fs.readFileSync('/proc/self/io', 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// Which code a CPU sample belongs to: the model kernel's simulated upload and
+// the OneBot front (WebSocket + JSON parse) are not NapCat's send pipeline.
+function owner(url: string): string | undefined {
+  if (url.includes(`/plugins/${PLUGIN_ID}/`)) return 'plugin';
+  if (url.includes('/test/host/ntqq/')) return 'kernel';
+  if (url.includes('/test/host/front/') || url.includes('/node_modules/ws/')) return 'front';
+  if (url.includes('/test/host/')) return 'napcat';
+  return undefined;
+}
+
+async function main(): Promise<void> {
+  const spec = JSON.parse(process.env.BENCH_HOST ?? '{}') as HostProcessSpec;
+  const send = (message: ChildMessage) => process.send?.(message);
+  const host = await createHost({ root: spec.root, qqDataRoot: spec.qqDataRoot, uin: spec.uin, seed: spec.seed, timeScale: 1 });
+  const { wsUrl } = await host.front.start();
+  send({ type: 'ready', wsUrl, pluginStatus: host.pluginManager.getPluginInfo(PLUGIN_ID)?.status ?? 'absent' });
+
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  let cpu0 = process.cpuUsage();
+  let wchar0 = writtenBytes();
+  let profile: CpuProfile | undefined;
+  let profiledSends = 0;
+  const counters0 = { ...host.counters, uploadFailures: { ...host.counters.uploadFailures } };
+
+  process.on('message', (message: ParentMessage) => {
+    void (async () => {
+      if (message.type === 'start') {
+        Object.assign(counters0, host.counters);
+        cpu0 = process.cpuUsage();
+        wchar0 = writtenBytes();
+        delay.reset();
+        delay.enable();
+        if (message.profile) {
+          profile = new CpuProfile();
+          await profile.start();
+          profiledSends = message.profiledSends;
+        }
+        send({ type: 'started' });
+        return;
+      }
+      delay.disable();
+      const cpu = process.cpuUsage(cpu0);
+      const owners = profile ? await profile.stop(owner) : undefined;
+      const c = host.counters;
+      const wchar = writtenBytes();
+      const sample: ProcessSample = {
+        uin: spec.uin,
+        tempFilesWritten: c.tempFilesWritten - counters0.tempFilesWritten,
+        nativeCopies: c.nativeCopies - counters0.nativeCopies,
+        bytesCopied: c.bytesCopied - counters0.bytesCopied,
+        bytesTransferred: c.bytesTransferred - counters0.bytesTransferred,
+        uploadsStarted: c.uploadsStarted - counters0.uploadsStarted,
+        uploadsTransferred: c.uploadsTransferred - counters0.uploadsTransferred,
+        kernelSendFailures: c.sendsFailed + c.sendsTimedOut - counters0.sendsFailed - counters0.sendsTimedOut,
+        downloads: c.downloads - counters0.downloads,
+        diskBytesWritten:
+          wchar !== undefined && wchar0 !== undefined
+            ? wchar - wchar0
+            : c.tempBytesWritten - counters0.tempBytesWritten + c.bytesCopied - counters0.bytesCopied,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        peakRssBytes: process.resourceUsage().maxRSS * 1024,
+        eventLoopP99Ms: delay.percentile(99) / 1e6,
+        ...(owners && {
+          pipelineCpuMs: (owners.napcat ?? 0) + (owners.plugin ?? 0),
+          kernelCpuMs: owners.kernel ?? 0,
+          profiledSends,
+          cpuByOwnerMs: owners,
+        }),
+      };
+      send({ type: 'sample', sample });
+      await host.close();
+      // A dedicated process: leave at once rather than wait on stray handles.
+      process.exit(0);
+    })().catch((err: unknown) => {
+      send({ type: 'error', message: err instanceof Error ? err.stack ?? err.message : String(err) });
+      process.exitCode = 1;
+      process.disconnect?.();
+    });
+  });
+}
+
+main().catch((err: unknown) => {
+  process.send?.({ type: 'error', message: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies ChildMessage);
+  process.exitCode = 1;
+  process.disconnect?.();
+});

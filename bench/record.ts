@@ -1,0 +1,40 @@
+// What one bench run records: the client's view of the broadcast and, per
+// NapCat process, what the host counted and what the OS saw.
+export type Mode = 'baseline' | 'plugin';
+
+export interface ProcessSample {
+  uin: string;
+  tempFilesWritten: number;
+  nativeCopies: number;
+  bytesCopied: number;
+  bytesTransferred: number; // to the model QQ server
+  uploadsStarted: number;
+  uploadsTransferred: number; // uploads that moved bytes (not 秒传)
+  kernelSendFailures: number; // failed core sendMsg attempts, a plugin's retries included
+  downloads: number;
+  diskBytesWritten: number; // write(2) bytes of the process during the run (/proc/self/io wchar)
+  cpuMs: number; // user + system of the whole process during the run
+  peakRssBytes: number;
+  eventLoopP99Ms: number;
+  pipelineCpuMs?: number; // sequential scenario: NapCat pipeline + plugin, from the profiler
+  kernelCpuMs?: number; // sequential scenario: the model kernel's simulated upload
+  profiledSends?: number;
+  cpuByOwnerMs?: Record<string, number>; // the profile, by owner (napcat, plugin, kernel, front, gc, idle, …)
+}
+
+export interface RunRecord {
+  scenario: string;
+  mode: Mode;
+  repeat: number;
+  sends: number;
+  delivered: number;
+  failed: number;
+  firstTryFailures: number;
+  attempts: number;
+  wallMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  errors: Record<string, number>;
+  processes: ProcessSample[];
+}

@@ -1,0 +1,68 @@
+// From runs to per-scenario medians: each metric is reduced per run first
+// (sums over a scenario's NapCat processes, or the worst process for memory
+// and event-loop delay), then the median over repeats is taken per mode.
+import { median } from './harness/stats';
+import type { Mode, RunRecord } from './record';
+
+export interface RunMetrics {
+  firstTryFailures: number;
+  failed: number;
+  attempts: number;
+  wallMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  diskBytesPerProcess: number;
+  tempFiles: number;
+  nativeCopies: number;
+  uploadsTransferred: number;
+  bytesTransferred: number;
+  kernelSendFailures: number;
+  peakRssBytes: number;
+  eventLoopP99Ms: number;
+  cpuMs: number;
+  pipelineCpuPerSendMs: number; // NaN outside the sequential scenario
+}
+
+export type ScenarioSummary = Record<Mode, RunMetrics & { repeats: number }>;
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+export function metricsOf(run: RunRecord): RunMetrics {
+  const p = run.processes;
+  const profiled = sum(p.map((s) => s.profiledSends ?? 0));
+  return {
+    firstTryFailures: run.firstTryFailures,
+    failed: run.failed,
+    attempts: run.attempts,
+    wallMs: run.wallMs,
+    p50Ms: run.p50Ms,
+    p95Ms: run.p95Ms,
+    diskBytesPerProcess: sum(p.map((s) => s.diskBytesWritten)) / Math.max(1, p.length),
+    tempFiles: sum(p.map((s) => s.tempFilesWritten)),
+    nativeCopies: sum(p.map((s) => s.nativeCopies)),
+    uploadsTransferred: sum(p.map((s) => s.uploadsTransferred)),
+    bytesTransferred: sum(p.map((s) => s.bytesTransferred)),
+    kernelSendFailures: sum(p.map((s) => s.kernelSendFailures)),
+    peakRssBytes: Math.max(...p.map((s) => s.peakRssBytes)),
+    eventLoopP99Ms: Math.max(...p.map((s) => s.eventLoopP99Ms)),
+    cpuMs: sum(p.map((s) => s.cpuMs)),
+    pipelineCpuPerSendMs: profiled ? sum(p.map((s) => s.pipelineCpuMs ?? 0)) / profiled : Number.NaN,
+  };
+}
+
+function medians(runs: RunRecord[]): RunMetrics & { repeats: number } {
+  const all = runs.map(metricsOf);
+  const keys = Object.keys(all[0] ?? {}) as (keyof RunMetrics)[];
+  const out = { repeats: runs.length } as RunMetrics & { repeats: number };
+  for (const key of keys) out[key] = median(all.map((m) => m[key]));
+  return out;
+}
+
+export function summarise(runs: readonly RunRecord[]): Map<string, ScenarioSummary> {
+  const out = new Map<string, ScenarioSummary>();
+  for (const id of new Set(runs.map((r) => r.scenario))) {
+    const of = (mode: Mode) => runs.filter((r) => r.scenario === id && r.mode === mode);
+    out.set(id, { baseline: medians(of('baseline')), plugin: medians(of('plugin')) });
+  }
+  return out;
+}

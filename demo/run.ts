@@ -1,0 +1,98 @@
+// `npm start`: the model NapCat with its OneBot front on 127.0.0.1, the built
+// plugin installed as an operator installs it, and a bot using node-napcat-ts
+// broadcasting one base64 image to N groups: spread like a send loop, then all
+// at once; first with the plugin switched off, then on (the WebUI toggle).
+// It shows; it does not judge: the exit code is 0 whenever it ran.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { groupImageSender, connectBot } from '../bench/harness/onebot-client';
+import { assertBuilt, installPlugin, PLUGIN_ID } from '../bench/harness/install';
+import { formatBytes } from '../bench/harness/units';
+import { createHost, makePng, type Counters } from '../test/host/index';
+import { DEMO_USAGE, parseDemoArgs, type DemoOptions } from './options';
+import { runPhase, type PhaseResult } from './phase';
+import { renderDemoTable } from './table';
+
+async function pluginStats(webuiUrl: string, token: string): Promise<string | undefined> {
+  try {
+    const res = await fetch(`${webuiUrl}/api/Plugin/ext/${PLUGIN_ID}/stats`, { headers: { authorization: `Bearer ${token}` } });
+    const body = (await res.json()) as { data?: { store?: Record<string, unknown>; ntqq?: Record<string, unknown>; uploads?: Record<string, unknown> } };
+    const d = body.data;
+    if (!d) return undefined;
+    return (
+      `缓存命中 / store hits ${d.store?.hits}，未命中 / misses ${d.store?.misses}；` +
+      `领跑上传 / uploads led ${d.uploads?.led}，跟随 / followed ${d.uploads?.followed}，重试 / retries ${d.uploads?.retries}`
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+async function demo(options: DemoOptions): Promise<void> {
+  const root = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'napcat-demo-'));
+  assertBuilt();
+  installPlugin(root, true);
+  const host = await createHost({ root });
+  try {
+    const { wsUrl } = await host.front.start();
+    const webuiUrl = await host.webui.start();
+    const status = host.pluginManager.getPluginInfo(PLUGIN_ID)?.status;
+    console.log(`模型 NapCat / model NapCat: OneBot WebSocket ${wsUrl}，插件 / plugin ${PLUGIN_ID}: ${status}`);
+    if (status !== 'loaded') console.log(`注意：插件未能加载 / note: the plugin did not load (${host.pluginManager.getPluginInfo(PLUGIN_ID)?.error ?? 'unknown'})`);
+    console.log(`客户端 / client: node-napcat-ts (OneBot 11 over WebSocket)，${options.peers} 个群 / groups，图片 / image ${formatBytes(options.sizeBytes)} base64，` +
+      `同时在途 / in flight ≤ ${options.concurrency}，失败重试 / retries ${options.retries}\n`);
+
+    const bot = await connectBot(wsUrl);
+    const phases: PhaseResult[] = [];
+    try {
+      const plan: [boolean, string, number][] = [
+        [false, `基线·分散 / baseline·spread ${options.spreadMs}ms`, options.spreadMs],
+        [false, '基线·同时 / baseline·burst', 0],
+        [true, `插件·分散 / plugin·spread ${options.spreadMs}ms`, options.spreadMs],
+        [true, '插件·同时 / plugin·burst', 0],
+      ];
+      for (const [enabled, label, spreadMs] of plan) {
+        if ((host.pluginManager.getPluginInfo(PLUGIN_ID)?.status === 'loaded') !== enabled) {
+          await host.pluginManager.setPluginStatus(PLUGIN_ID, enabled);
+          console.error(enabled ? '\n— 在插件管理中启用插件 / plugin enabled in the plugin manager —' : '— 在插件管理中停用插件 / plugin disabled in the plugin manager —');
+        }
+        // A new image per phase: the model QQ server remembers what it has seen (秒传),
+        // so reusing one would hand later phases a free upload.
+        const uri = `base64://${makePng({ bytes: options.sizeBytes, seed: phases.length + 1 }).toString('base64')}`;
+        phases.push(await runPhase({ label, options, spreadMs, counters: host.counters as Counters, send: groupImageSender(bot, () => uri) }));
+      }
+    } finally {
+      await bot.disconnect();
+    }
+
+    console.log(`\n${renderDemoTable(phases, options.retries)}\n`);
+    const stats = await pluginStats(webuiUrl, host.webui.token);
+    if (stats) console.log(`插件统计（WebUI /stats）/ plugin stats: ${stats}`);
+    const pluginPhases = phases.slice(2);
+    const failed = pluginPhases.reduce((n, p) => n + p.firstTryFailures + p.failed, 0);
+    if (failed > 0) {
+      console.log(`\n⚠ 启用插件后仍有 ${failed} 次发送失败 / with the plugin enabled, ${failed} sends failed: ` +
+        pluginPhases.flatMap((p) => [...p.errors].map(([k, v]) => `${k} ×${v}`)).join('; '));
+    } else {
+      console.log('\n启用插件后没有发送失败 / no failed sends with the plugin enabled');
+    }
+  } finally {
+    await host.close();
+    await fs.promises.rm(root, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseDemoArgs(process.argv.slice(2));
+  if (options.help) {
+    console.log(DEMO_USAGE);
+    return;
+  }
+  await demo(options);
+}
+
+main().catch((err: unknown) => {
+  console.error(`演示无法运行 / the demo could not run: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  process.exitCode = 1;
+});

@@ -266,12 +266,20 @@ export class MediaStore {
     const ext = sniffExtension(bytes);
     const path = this.layout.content(hash, ext);
     const found = await this.adopt(hash, ext, path, bytes.length);
-    const info = found.info ?? (await this.publish(hash, ext, path, bytes, found.fileExists));
+    // The marker goes down beside the write (it is needed either way); a failed put removes it.
+    const marking = addMarker(this.fs, this.layout, hash, this.marker).then(
+      () => undefined,
+      (err: unknown) => ioError('write', this.layout.leaseDir(hash), err),
+    );
+    let info: MediaInfo;
     try {
-      await addMarker(this.fs, this.layout, hash, this.marker);
+      info = found.info ?? (await this.publish(hash, ext, path, bytes, found.fileExists));
     } catch (err) {
-      throw ioError('write', this.layout.leaseDir(hash), err);
+      if ((await marking) === undefined) await removeMarker(this.fs, this.layout, hash, this.marker).catch(() => undefined);
+      throw err;
     }
+    const markFailure = await marking;
+    if (markFailure) throw markFailure;
     const entry: Entry = { info, refs: 0, indexed: false, deleting: false };
     this.entries.set(hash, entry);
     this.reindex(entry);

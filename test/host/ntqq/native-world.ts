@@ -1,11 +1,9 @@
-// The JS side of the native thread: starts the worker (TypeScript through tsx's API,
-// since workers do not inherit the loader for their entry), sends requests, and copies
-// each account's native counters back into that host's counters on every reply.
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+// The JS side of the native thread: starts the worker, sends requests, and copies each
+// account's native counters back into that host's counters on every reply.
 import { Worker } from 'node:worker_threads';
 import type { NativeCounters } from '../counters';
 import type { NativeOp, NativeOps, NativeReply, NativeRequest } from './native-protocol';
+import { nativeThreadSource } from './native-source';
 
 export class NativeError extends Error {
   constructor(
@@ -16,12 +14,6 @@ export class NativeError extends Error {
   }
 }
 
-function workerSource(): string {
-  const tsxApi = new URL('dist/esm/api/index.mjs', pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json'))).href;
-  const entry = new URL('./native-thread.ts', import.meta.url).href;
-  return `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
-}
-
 export class NativeWorld {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -30,7 +22,7 @@ export class NativeWorld {
   private terminated = false;
 
   constructor(readonly timeScale: number) {
-    this.worker = new Worker(workerSource(), { eval: true, workerData: { timeScale } });
+    this.worker = new Worker(nativeThreadSource(), { eval: true, workerData: { timeScale } });
     this.worker.on('message', (reply: NativeReply) => this.onReply(reply));
     this.worker.on('error', (err) => this.failAll(err));
     this.worker.on('exit', () => this.failAll(new NativeError('native thread exited')));

@@ -1,0 +1,76 @@
+// The model must reproduce NapCat #535 without any plugin: one account broadcasting
+// one image to many groups at once fails in part, in every run, under POSIX and
+// Windows-like file semantics; the same sends one after another, or 50 different
+// images at once, all succeed.
+import { expect } from 'chai';
+import type { Host } from '..';
+import { totalUploadFailures } from '..';
+import { broadcast } from '../bot';
+import type { FileMode } from '../ntqq/files';
+import { seededRandom } from '../random';
+import { imageMessage, pngUri, RICH_MEDIA, withHost } from './helpers';
+
+const SENDS = 50;
+const TIME_SCALE = 0.25;
+
+async function burst(host: Host, seed: number, uri: (i: number) => string): Promise<{ failed: number; messages: string[] }> {
+  const { url } = await host.front.start();
+  const responses = await broadcast({
+    url,
+    clock: host.clock,
+    action: 'send_group_msg',
+    count: SENDS,
+    random: seededRandom(seed),
+    params: (i) => ({ group_id: 1000 + i, message: imageMessage(uri(i)) }),
+  });
+  const failed = responses.filter((r) => r.status !== 'ok');
+  return { failed: failed.length, messages: failed.map((r) => r.message) };
+}
+
+describe('host model: concurrent broadcast of one image (NapCat #535)', function () {
+  this.timeout(60000);
+  const runs: Array<[FileMode, number]> = [
+    ['posix', 1],
+    ['posix', 2],
+    ['posix', 3],
+    ['windows-ebusy', 1],
+    ['windows-delete-pending', 2],
+  ];
+  for (const [fileMode, seed] of runs) {
+    it(`fails in part: ${SENDS} sends of one 1 MB image over ~1 s (${fileMode}, seed ${seed})`, async () => {
+      await withHost({ fileMode, seed, timeScale: TIME_SCALE }, async (host) => {
+        const { failed, messages } = await burst(host, seed, () => pngUri());
+        const c = host.counters;
+        console.log(`      [${fileMode} seed ${seed}] failed ${failed}/${SENDS}; upload failures ${JSON.stringify(c.uploadFailures)}; transferred ${c.uploadsTransferred}, 秒传 ${c.instantUploads}, copies ${c.nativeCopies} (overlapping ${c.overlappingCopies})`);
+        expect(failed, 'some sends fail').to.be.greaterThan(0);
+        expect(failed, 'not all fail').to.be.lessThan(SENDS);
+        for (const m of messages) expect(m).to.satisfy((s: string) => s.includes(RICH_MEDIA) || s.includes('ENOENT'));
+        expect(totalUploadFailures(c)).to.equal(failed);
+        expect(c.nativeCopies, 'every send copies onto the one Ori path').to.equal(SENDS);
+        expect(c.tempFilesWritten, 'every send decodes its own temp file').to.equal(SENDS);
+      });
+    });
+  }
+
+  it('the same 50 sends one after another all succeed', async () => {
+    await withHost({ timeScale: 0.01, seed: 4 }, async (host) => {
+      for (let i = 0; i < SENDS; i++) {
+        const r = await host.call('send_group_msg', { group_id: 2000 + i, message: imageMessage(pngUri()) });
+        expect(r.status, r.message).to.equal('ok');
+      }
+      expect(host.counters.sendsOk).to.equal(SENDS);
+      expect(host.counters.uploadsTransferred, 'only the first transfers; the rest are 秒传').to.equal(1);
+      expect(host.counters.instantUploads).to.equal(SENDS - 1);
+    });
+  });
+
+  it('50 concurrent sends of 50 different images all succeed', async () => {
+    const uris = Array.from({ length: SENDS }, (_, i) => pngUri(100 + i));
+    await withHost({ timeScale: TIME_SCALE, seed: 5 }, async (host) => {
+      const { failed, messages } = await burst(host, 5, (i) => uris[i]);
+      expect(failed, messages[0]).to.equal(0);
+      expect(host.counters.uploadsTransferred).to.equal(SENDS);
+      expect(host.counters.overlappingCopies, 'distinct md5s never share a path').to.equal(0);
+    });
+  });
+});

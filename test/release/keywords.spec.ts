@@ -62,7 +62,8 @@ describe('release keyword guard (NapCat v4.18.6+ loader)', function () {
       fs.copyFileSync(path.join(ROOT, 'scripts', f), path.join(root, 'scripts', f));
     }
     for (const f of ['index.mjs', 'package.json', 'plugin.json']) fs.copyFileSync(path.join(buildPlugin(), f), path.join(dist, f));
-    for (const f of ['README.md', 'LICENSE']) fs.copyFileSync(path.join(ROOT, f), path.join(root, f));
+    fs.writeFileSync(path.join(root, 'README.md'), '# 测试 / test\n');
+    fs.copyFileSync(path.join(ROOT, 'LICENSE'), path.join(root, 'LICENSE'));
     const planted = words[words.length - 1];
     fs.appendFileSync(path.join(dist, 'index.mjs'), `\nexport const note = ${JSON.stringify(`x ${planted} y`)};\n`);
 

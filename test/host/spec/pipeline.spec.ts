@@ -7,7 +7,8 @@ import { makeAmr, makeMp4 } from '..';
 import type { SendMessageContext } from '../napcat/types';
 import { imageMessage, pngUri, RICH_MEDIA, withHost } from './helpers';
 
-const FAST = { timeScale: 0.01 };
+// Fast, yet a send's real CPU time stays well inside NapCat's 10 s deletion delay in model time.
+const FAST = { timeScale: 0.1 };
 
 describe('host model: NapCat send pipeline', function () {
   this.timeout(30000);

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHost, type Host, type HostOptions } from '../host';
+import { broadcast } from '../host/bot';
+import { seededRandom } from '../host/random';
 import type { OB11Response } from '../host/actions/response';
 import type { StatsSnapshot } from '../../src/stats';
 
@@ -53,16 +55,20 @@ export function imageSegment(bytes: Buffer): Record<string, unknown> {
 }
 
 /**
- * Sends `message` to `peers` groups, arrivals spread evenly over `spreadMs` (wall): a
- * broadcast bot's sends overlap each other's copies and uploads (napcat-pipeline.md §9).
+ * A bot's broadcast: `peers` HTTP requests to the OneBot front, arrivals spread over
+ * `spreadMs` model ms (napcat-pipeline.md §9: overlapping sends are what race).
  */
-export function burst(host: Host, peers: number, message: (peer: number) => unknown[], spreadMs = 1200): Promise<OB11Response[]> {
-  return Promise.all(
-    Array.from({ length: peers }, async (_, i) => {
-      await new Promise((r) => setTimeout(r, (i * spreadMs) / peers));
-      return host.call('send_group_msg', { group_id: 100000 + i, message: message(i) });
-    }),
-  );
+export async function burst(host: Host, peers: number, message: (peer: number) => unknown[], spreadMs = 1000, seed = 1): Promise<OB11Response[]> {
+  const { url } = await host.front.start();
+  return broadcast({
+    url,
+    clock: host.clock,
+    action: 'send_group_msg',
+    count: peers,
+    spreadMs,
+    random: seededRandom(seed),
+    params: (i) => ({ group_id: 100000 + i, message: message(i) }),
+  });
 }
 
 export function failed(responses: OB11Response[]): OB11Response[] {

@@ -1,0 +1,109 @@
+import { expect } from 'chai';
+import fs from 'node:fs';
+import path from 'node:path';
+import { makePng, type Host, type HostOptions } from '../host';
+import type { OB11Response } from '../host/actions/response';
+import { PLUGIN_ID, burst, failed, hostWithPlugin, pluginStats } from './support';
+
+const image = (bytes: Buffer) => ({ type: 'image', data: { file: `base64://${bytes.toString('base64')}` } });
+
+/** A request may fail only with NapCat's own error text, never with something of ours. */
+function expectNapCatErrorsOnly(responses: OB11Response[]): void {
+  for (const r of failed(responses)) expect(String(r.message)).to.match(/EventChecker Failed|Timeout|文件处理失败|ENOENT|发送消息失败/);
+}
+
+function storeContent(host: Host): string[] {
+  const dir = path.join(host.pluginManager.getPluginDataPath(PLUGIN_ID), 'cache', 'content');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name));
+}
+
+describe('integration: faults during a burst, reload during a burst, the legacy API shape', function () {
+  this.timeout(180_000);
+  const hosts: Host[] = [];
+  const opts: HostOptions = { timeScale: 0.05, seed: 4 };
+  const plugin = async (o: HostOptions = opts) => {
+    const host = await hostWithPlugin(o, { graceSeconds: 1 });
+    hosts.push(host);
+    return host;
+  };
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: unknown) => unhandled.push(e);
+  before(() => {
+    process.on('unhandledRejection', onUnhandled);
+    process.on('uncaughtException', onUnhandled);
+  });
+  after(() => {
+    process.off('unhandledRejection', onUnhandled);
+    process.off('uncaughtException', onUnhandled);
+  });
+  afterEach(async () => {
+    for (const host of hosts.splice(0)) await host.close();
+    expect(unhandled, 'uncaught errors').to.deep.equal([]);
+  });
+
+  it('the NTQQ media path deleted from outside mid-burst: no message lost, the copy is put back', async () => {
+    const png = makePng({ bytes: 500_000, seed: 90 });
+    const host = await plugin();
+    let deleted = 0;
+    const vandal = setInterval(() => {
+      for (const file of host.listMedia()) {
+        fs.rmSync(file, { force: true });
+        deleted++;
+      }
+    }, 15);
+    const responses = await burst(host, 60, () => [image(png)]);
+    clearInterval(vandal);
+    console.log(`      media files deleted from outside: ${deleted}; failed ${failed(responses).length}/60; retries ${(await pluginStats(host)).uploads.retries}`);
+    expectNapCatErrorsOnly(responses);
+    const after = await burst(host, 20, () => [image(png)]);
+    expect(failed(after), 'recovered').to.deep.equal([]);
+  });
+
+  it('clean_cache during a burst: each request succeeds or fails with NapCat’s error; then all succeed', async () => {
+    const png = makePng({ bytes: 500_000, seed: 91 });
+    const host = await plugin();
+    const sending = burst(host, 60, () => [image(png)]);
+    await new Promise((r) => setTimeout(r, 20));
+    const cleaned = await host.call('clean_cache');
+    const responses = await sending;
+    expect(cleaned.status).to.equal('ok');
+    expectNapCatErrorsOnly(responses);
+    const after = await burst(host, 20, () => [image(png)]);
+    expect(failed(after), 'recovered').to.deep.equal([]);
+  });
+
+  it('a corrupt store entry is never sent as is: requests succeed or fail with NapCat’s error, no crash', async () => {
+    const png = makePng({ bytes: 200_000, seed: 92 });
+    const host = await plugin();
+    expect(failed(await burst(host, 5, () => [image(png)]))).to.deep.equal([]);
+    for (const file of storeContent(host)) fs.writeFileSync(file, Buffer.alloc(fs.statSync(file).size, 0x41));
+    const responses = await burst(host, 20, () => [image(png)]);
+    console.log(`      after corrupting the store: failed ${failed(responses).length}/20`);
+    expectNapCatErrorsOnly(responses);
+  });
+
+  it('reload during a burst: in-flight sends complete, nothing is patched twice', async () => {
+    const png = makePng({ bytes: 500_000, seed: 93 });
+    const host = await plugin();
+    const sending = burst(host, 80, () => [image(png)], 1000);
+    await new Promise((r) => setTimeout(r, 25));
+    await host.pluginManager.reloadPlugin(PLUGIN_ID);
+    const responses = await sending;
+    console.log(`      reload mid-burst: failed ${failed(responses).length}/80`);
+    expectNapCatErrorsOnly(responses);
+    const uploadFile = host.core.apis.FileApi.uploadFile as unknown as Record<symbol, unknown>;
+    const inner = uploadFile[Symbol.for('napcat-plugin-media-cache/wrapped')];
+    expect(inner, 'one wrapper over NapCat’s own method').to.equal(Object.getPrototypeOf(host.core.apis.FileApi).uploadFile);
+    const after = await burst(host, 40, () => [image(png)]);
+    expect(failed(after)).to.deep.equal([]);
+  });
+
+  it('the ≤ v4.17.48 API shape: 0 failures, nothing left', async () => {
+    const png = makePng({ bytes: 500_000, seed: 94 });
+    const host = await plugin({ ...opts, apiShape: 'legacy' });
+    const responses = await burst(host, 60, () => [image(png)]);
+    expect(failed(responses).map((r) => r.message)).to.deep.equal([]);
+    expect(host.counters.nativeCopies).to.equal(1);
+  });
+});

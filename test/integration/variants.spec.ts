@@ -96,3 +96,30 @@ describe('integration: the same guarantees for other shapes of broadcast', funct
     await expectNothingLeft(host);
   });
 });
+
+describe('integration: http(s) images', function () {
+  this.timeout(60_000);
+  it('30 sends of one URL within urlCoalesceSeconds download it once, through NapCat’s own downloader', async () => {
+    const http = await import('node:http');
+    const png = makePng({ bytes: 200_000, seed: 99 });
+    let served = 0;
+    const server = http.createServer((_req, res) => {
+      served++;
+      res.writeHead(200, { 'content-type': 'image/png' }).end(png);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/a.png`;
+    const host = await hostWithPlugin({ timeScale: 0.05 }, { graceSeconds: 1 });
+    try {
+      const responses = await burst(host, 30, () => [{ type: 'image', data: { file: url } }], 200);
+      expect(failed(responses).map((r) => r.message)).to.deep.equal([]);
+      expect(served, 'HTTP requests').to.equal(1);
+      expect(host.counters.downloads, "NapCat's downloads").to.equal(1);
+      expect(host.listTemp(), 'NapCat temp files left').to.deep.equal([]);
+      expect(host.counters.nativeCopies).to.equal(1);
+    } finally {
+      await host.close();
+      server.close();
+    }
+  });
+});

@@ -26,6 +26,7 @@ export interface RunRecord {
   scenario: string;
   mode: Mode;
   repeat: number;
+  runMs: number; // the whole run: processes started, broadcast, samples collected
   sends: number;
   delivered: number;
   failed: number;

@@ -48,6 +48,7 @@ async function runMatrix(options: BenchOptions): Promise<void> {
         // Alternate which mode goes first so drift in the machine hits both.
         const order = repeat % 2 ? [...modes].reverse() : modes;
         for (const mode of order) {
+          progress.tick(0, `${scenario.id} ${mode} #${repeat + 1}`);
           runs.push(await runOnce({ scenario, mode, repeat, build, uriOf }));
           progress.tick();
         }

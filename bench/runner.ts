@@ -83,6 +83,7 @@ export interface RunInput {
 }
 
 export async function runOnce({ scenario, mode, repeat, build, uriOf }: RunInput): Promise<RunRecord> {
+  const started = performance.now();
   const root = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'bench-napcat-'));
   const qqDataRoot = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'bench-qq-'));
   const hosts: HostChild[] = [];
@@ -132,6 +133,7 @@ export async function runOnce({ scenario, mode, repeat, build, uriOf }: RunInput
         scenario: scenario.id,
         mode,
         repeat,
+        runMs: performance.now() - started,
         sends: measured.length * scenario.processes,
         delivered: all.delivered,
         failed: all.failed,

@@ -1,5 +1,6 @@
 // A progress bar on stderr. On a TTY it redraws one line (at most every 80 ms);
-// otherwise it prints a plain line at each quarter so CI logs stay readable.
+// otherwise it prints a plain line every tenth of the way, or every 15 s of a
+// slow stretch, so CI logs stay short but never look stuck.
 export interface ProgressStream {
   isTTY?: boolean;
   columns?: number;
@@ -9,7 +10,9 @@ export interface ProgressStream {
 export class ProgressBar {
   private done = 0;
   private lastDraw = 0;
-  private lastQuarter = -1;
+  private lastStep = -1;
+  private lastLine = 0;
+  private note = '';
   private readonly started = Date.now();
 
   constructor(
@@ -18,7 +21,9 @@ export class ProgressBar {
     private readonly stream: ProgressStream = process.stderr,
   ) {}
 
-  tick(count = 1): void {
+  // `note` says what is running now (e.g. the scenario).
+  tick(count = 1, note?: string): void {
+    if (note !== undefined) this.note = note;
     this.done = Math.min(this.total, this.done + count);
     this.draw(false);
   }
@@ -39,13 +44,13 @@ export class ProgressBar {
       const width = Math.max(10, Math.min(30, (this.stream.columns ?? 80) - 60));
       const filled = Math.round(fraction * width);
       const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-      this.stream.write(`\r\x1b[K${this.label} ${bar} ${this.done}/${this.total} ${seconds}s`);
+      this.stream.write(`\r\x1b[K${this.label} ${bar} ${this.done}/${this.total} ${seconds}s ${this.note}`.trimEnd());
       return;
     }
-    const quarter = Math.floor(fraction * 4);
-    if (quarter === this.lastQuarter && !force) return;
-    if (force && quarter === this.lastQuarter) return;
-    this.lastQuarter = quarter;
-    this.stream.write(`${this.label} ${this.done}/${this.total} (${Math.round(fraction * 100)}%) ${seconds}s\n`);
+    const step = Math.floor(fraction * 10);
+    if (step === this.lastStep && now - this.lastLine < 15_000) return;
+    this.lastStep = step;
+    this.lastLine = now;
+    this.stream.write(`${this.label} ${this.done}/${this.total} (${Math.round(fraction * 100)}%) ${seconds}s ${this.note}`.trimEnd() + '\n');
   }
 }

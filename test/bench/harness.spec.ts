@@ -62,13 +62,22 @@ describe('bench harness', () => {
     expect(svg).to.include('2.00× ✗');
   });
 
-  it('prints plain quarter lines when stderr is not a TTY', () => {
+  it('prints a plain line per tenth when stderr is not a TTY, with the current note', () => {
     const lines: string[] = [];
-    const bar = new ProgressBar('基线 / baseline', 8, { isTTY: false, write: (s) => (lines.push(s), true) });
-    for (let i = 0; i < 8; i++) bar.tick();
+    const bar = new ProgressBar('基线 / baseline', 100, { isTTY: false, write: (s) => (lines.push(s), true) });
+    for (let i = 0; i < 100; i++) bar.tick(1, `run ${i}`);
     bar.finish();
     expect(lines.every((l) => l.endsWith('\n') && !l.includes('\r'))).to.equal(true);
-    expect(lines.at(-1)).to.match(/8\/8 \(100%\)/);
-    expect(lines.length).to.be.within(4, 6);
+    expect(lines.at(-1)).to.match(/100\/100 \(100%\) [\d.]+s run 99\n$/);
+    expect(lines.length).to.equal(11);
+  });
+
+  it('redraws one line in place on a TTY', () => {
+    const writes: string[] = [];
+    const bar = new ProgressBar('插件 / plugin', 3, { isTTY: true, columns: 100, write: (s) => (writes.push(s), true) });
+    bar.tick();
+    bar.finish();
+    expect(writes[0]).to.match(/^\r\x1b\[K插件 \/ plugin .*1\/3/);
+    expect(writes.join('')).to.match(/3\/3 [\d.]+s\n$/);
   });
 });

@@ -10,6 +10,7 @@
 //   timeScale     wall ms per model ms                          default 1
 //   bandwidth     uplink bytes per model second (shared)        default 40 MiB/s
 //   latencyMs     server round trip, model ms (±50 % jitter)    default 20
+//   diskBandwidth native copy/read speed, bytes per model second default 100 MiB/s
 //   packetMode    PacketApi.packetStatus (forward via highway)  default true
 //   seed          PRNG seed (jitter, NT msg ids)                default 1
 //   httpGetProxy  OneBot imageDownloadProxy                     default ''
@@ -116,7 +117,7 @@ export async function createHost(input: HostOptions = {}): Promise<Host> {
   const account = `${options.uin}@${qqDataRoot}`;
   world.sink(account, (snapshot) => Object.assign(counters, snapshot));
   const native = new NativeClient(world, account);
-  await native.attach({ fileMode: options.fileMode, bandwidth: options.bandwidth, latencyMs: options.latencyMs, seed: options.seed });
+  await native.attach({ fileMode: options.fileMode, bandwidth: options.bandwidth, latencyMs: options.latencyMs, diskBandwidth: options.diskBandwidth, seed: options.seed });
   const logs: LogLine[] = [];
   const rt: HostRuntime = {
     shape: options.apiShape,

@@ -19,6 +19,8 @@ export interface HostOptions {
   timeScale?: number;
   /** Uplink bytes per model second, shared by all uploads of this account. Default 40 MiB/s. */
   bandwidth?: number;
+  /** Native disk speed for copies and kernel/highway reads, bytes per model second. Default 100 MiB/s. */
+  diskBandwidth?: number;
   /** One server round trip in model ms (jittered ±50 % by the seed). Default 20. */
   latencyMs?: number;
   /** core.apis.PacketApi.packetStatus: forward messages via NapCat's highway. Default true. */
@@ -52,6 +54,7 @@ export function resolveOptions(options: HostOptions): ResolvedHostOptions {
     timeScale: 1,
     bandwidth: 40 * MiB,
     latencyMs: 20,
+    diskBandwidth: 100 * MiB,
     packetMode: true,
     seed: 1,
     httpGetProxy: '',

@@ -4,7 +4,7 @@
 // It runs beside the kernel (its reads are libuv's, off the JS thread).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { nextTurn } from '../clock';
+import { DiskPacer } from './disk';
 import type { MediaRef, UploaderDeps } from './uploader';
 
 const CHUNK = 64 * 1024;
@@ -17,6 +17,7 @@ export async function uploadViaHighway(deps: UploaderDeps, ref: Required<MediaRe
     try {
       const sha1 = crypto.createHash('sha1');
       const buf = Buffer.allocUnsafe(CHUNK);
+      const disk = new DiskPacer(deps.clock, deps.diskBandwidth);
       let size = 0;
       for (;;) {
         const n = fs.readSync(handle.fd, buf, 0, CHUNK, size);
@@ -24,7 +25,7 @@ export async function uploadViaHighway(deps: UploaderDeps, ref: Required<MediaRe
         sha1.update(buf.subarray(0, n));
         size += n;
         counters.bytesRead += n;
-        await nextTurn();
+        await disk.pace(n);
       }
       if (server.has(ref.md5)) return;
       const md5 = crypto.createHash('md5');

@@ -1,10 +1,12 @@
 // QQ's native util.copyFile as the model assumes it (§2.3: atomicity unknown, so the
 // harsh reading): open the source, truncate or create the destination, then write
 // 64 KiB per event-loop turn. A reader of the destination meanwhile sees a short or
-// half-old file. Errors are returned, never thrown: NapCat ignores the result.
+// half-old file. The writes take disk time (`diskBandwidth`). Errors are returned,
+// never thrown: NapCat ignores the result.
 import fs from 'node:fs';
-import { nextTurn, type ModelClock } from '../clock';
+import type { ModelClock } from '../clock';
 import type { Counters } from '../counters';
+import { DiskPacer } from './disk';
 import type { FileHandle, FileTable } from './files';
 
 export const COPY_CHUNK = 64 * 1024;
@@ -18,9 +20,11 @@ export async function nativeCopy(
   files: FileTable,
   counters: Counters,
   clock: ModelClock,
+  diskBandwidth: number,
   src: string,
   dst: string,
 ): Promise<NativeCopyResult> {
+  const disk = new DiskPacer(clock, diskBandwidth);
   counters.nativeCopies++;
   if (files.handles(dst).some((h) => h.kind === 'native-write')) counters.overlappingCopies++;
   let from: FileHandle | undefined;
@@ -35,7 +39,7 @@ export async function nativeCopy(
       fs.writeSync(to.fd, buf, 0, n, pos);
       pos += n;
       counters.bytesCopied += n;
-      await nextTurn();
+      await disk.pace(n);
     }
     return { result: 0, errMsg: '' };
   } catch (err) {

@@ -9,6 +9,7 @@ export interface AccountSetup {
   fileMode: FileMode;
   bandwidth: number;
   latencyMs: number;
+  diskBandwidth: number;
   seed: number;
 }
 

@@ -34,6 +34,7 @@ function attach(setup: AccountSetup): Account {
     server,
     random: seededRandom(setup.seed),
     latencyMs: setup.latencyMs,
+    diskBandwidth: setup.diskBandwidth,
   };
   return { deps, counters };
 }
@@ -52,7 +53,7 @@ async function run(req: NativeRequest, account: Account | undefined): Promise<un
       return null;
     case 'copy': {
       const { src, dst } = req.args as NativeOps['copy']['args'];
-      return await nativeCopy(deps.files, deps.counters, clock, src, dst);
+      return await nativeCopy(deps.files, deps.counters, clock, deps.diskBandwidth, src, dst);
     }
     case 'upload':
       return await uploadMedia(deps, (req.args as NativeOps['upload']['args']).ref);

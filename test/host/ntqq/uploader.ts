@@ -4,9 +4,10 @@
 // size and md5 at the end. Any miss is a transfer failure: result -1.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { nextTurn, type ModelClock } from '../clock';
+import type { ModelClock } from '../clock';
 import type { Counters, UploadFailure } from '../counters';
 import type { Random } from '../random';
+import { DiskPacer } from './disk';
 import type { FileHandle, FileTable } from './files';
 import type { SharedLink } from './link';
 import type { ServerMemory } from './server-memory';
@@ -31,6 +32,8 @@ export interface UploaderDeps {
   server: ServerMemory;
   random: Random;
   latencyMs: number;
+  /** Bytes per model second the native side reads or writes a file at. */
+  diskBandwidth: number;
 }
 
 function reasonOf(err: unknown): UploadFailure {
@@ -49,6 +52,7 @@ function roundTrip(deps: UploaderDeps): Promise<void> {
 async function hashWhole(deps: UploaderDeps, handle: FileHandle): Promise<{ md5: string; size: number }> {
   const hash = crypto.createHash('md5');
   const buf = Buffer.allocUnsafe(UPLOAD_CHUNK);
+  const disk = new DiskPacer(deps.clock, deps.diskBandwidth);
   let size = 0;
   for (;;) {
     const n = fs.readSync(handle.fd, buf, 0, UPLOAD_CHUNK, size);
@@ -56,7 +60,7 @@ async function hashWhole(deps: UploaderDeps, handle: FileHandle): Promise<{ md5:
     hash.update(buf.subarray(0, n));
     size += n;
     deps.counters.bytesRead += n;
-    await nextTurn();
+    await disk.pace(n);
   }
   return { md5: hash.digest('hex'), size };
 }

@@ -11,7 +11,8 @@ import { seededRandom } from '../random';
 import { imageMessage, pngUri, RICH_MEDIA, withHost } from './helpers';
 
 const SENDS = 50;
-const TIME_SCALE = 0.25;
+/** Real time: the burst is bound by NapCat's real CPU cost anyway. */
+const TIME_SCALE = 1;
 
 async function burst(host: Host, seed: number, uri: (i: number) => string): Promise<{ failed: number; messages: string[] }> {
   const { url } = await host.front.start();
@@ -29,7 +30,8 @@ async function burst(host: Host, seed: number, uri: (i: number) => string): Prom
 
 describe('host model: concurrent broadcast of one image (NapCat #535)', function () {
   this.timeout(60000);
-  // MODEL_BURST_SEEDS=1,2,3,4,5 runs every mode with those seeds (for measuring); CI runs four.
+  // MODEL_BURST_SEEDS=1,2,3,4,5 runs every mode with those seeds (for measuring). CI runs
+  // three: in a burst both Windows variants share the rule that matters (EBUSY on open).
   const seeds = process.env.MODEL_BURST_SEEDS?.split(',').map(Number);
   const modes: FileMode[] = ['posix', 'windows-ebusy', 'windows-delete-pending'];
   const runs: Array<[FileMode, number]> = seeds
@@ -38,7 +40,6 @@ describe('host model: concurrent broadcast of one image (NapCat #535)', function
         ['posix', 1],
         ['posix', 2],
         ['windows-ebusy', 1],
-        ['windows-delete-pending', 2],
       ];
   for (const [fileMode, seed] of runs) {
     it(`fails in part: ${SENDS} sends of one 1 MB image over ~1 s (${fileMode}, seed ${seed})`, async () => {
@@ -59,7 +60,7 @@ describe('host model: concurrent broadcast of one image (NapCat #535)', function
   it('the same 50 sends one after another all succeed', async () => {
     // At this scale a send's real CPU time stays far below NapCat's 13.8 s timeout in
     // model time; at 0.01 it would not, and the deletion timer would rightly fire mid-send.
-    await withHost({ timeScale: TIME_SCALE, seed: 4 }, async (host) => {
+    await withHost({ timeScale: 0.25, seed: 4 }, async (host) => {
       for (let i = 0; i < SENDS; i++) {
         const r = await host.call('send_group_msg', { group_id: 2000 + i, message: imageMessage(pngUri()) });
         expect(r.status, r.message).to.equal('ok');

@@ -10,12 +10,12 @@ describe('bench options', () => {
   it('defaults to 5 repeats, 3 with --quick, and honours --repeats and --only', () => {
     const full = parseBenchArgs([]);
     const quick = parseBenchArgs(['--quick']);
-    const picked = parseBenchArgs(['--repeats=7', '--only', 'b64-1mb-50,http-1mb-50']);
+    const picked = parseBenchArgs(['--repeats=7', '--only', 'b64-1mb-50,data-1mb-10']);
     if (full.kind !== 'matrix' || quick.kind !== 'matrix' || picked.kind !== 'matrix') throw new Error('expected matrix');
     expect(full.options.repeats).to.equal(5);
     expect(quick.options.repeats).to.equal(3);
     expect(picked.options.repeats).to.equal(7);
-    expect(picked.options.only).to.deep.equal(['b64-1mb-50', 'http-1mb-50']);
+    expect(picked.options.only).to.deep.equal(['b64-1mb-50', 'data-1mb-10']);
   });
 
   it('rejects unknown flags and bad numbers with a bilingual message', () => {
@@ -39,7 +39,7 @@ describe('bench matrix', () => {
 
   it('selects the quick subset, or named ids, and names the known ids on a typo', () => {
     expect(selectScenarios(true, []).length).to.be.within(1, SCENARIOS.length - 1);
-    expect(selectScenarios(false, ['http-1mb-50']).map((s) => s.id)).to.deep.equal(['http-1mb-50']);
+    expect(selectScenarios(false, ['data-1mb-10']).map((s) => s.id)).to.deep.equal(['data-1mb-10']);
     expect(() => selectScenarios(false, ['nope'])).to.throw(/unknown scenario: nope.*b64-1mb-50/);
   });
 });

@@ -41,9 +41,14 @@ export class MediaCopies {
     return this.#copies;
   }
 
-  /** Ensures `dst` holds the bytes of `src` (of `size` bytes when known). */
-  ensure(src: string, dst: string, size?: number): Promise<CopyOutcome> {
-    return this.#flights.run(dst, () => this.#ensure(src, dst, size));
+  /**
+   * Ensures `dst` holds the bytes of `src` (of `size` bytes when known). Only the caller whose
+   * copy ran hears 'copied'; a caller that joined it was spared a copy and hears 'present'.
+   */
+  async ensure(src: string, dst: string, size?: number): Promise<CopyOutcome> {
+    const joined = this.#flights.has(dst);
+    const outcome = await this.#flights.run(dst, () => this.#ensure(src, dst, size));
+    return joined ? 'present' : outcome;
   }
 
   /** Forgets what we knew of `dst` (it was deleted, or must be checked afresh). */

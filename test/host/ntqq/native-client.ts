@@ -39,9 +39,4 @@ export class NativeClient {
   async unlink(path: string): Promise<void> {
     await this.world.request(this.account, 'unlink', { path });
   }
-
-  /** How many native handles are open on `path` right now. */
-  openHandles(path: string): Promise<number> {
-    return this.world.request(this.account, 'handles', { path });
-  }
 }

@@ -21,7 +21,6 @@ export interface NativeOps {
   highway: { args: { ref: Required<MediaRef> }; result: null };
   exists: { args: { path: string }; result: boolean };
   unlink: { args: { path: string }; result: null };
-  handles: { args: { path: string }; result: number };
   serverList: { args: Record<string, never>; result: string[] };
 }
 

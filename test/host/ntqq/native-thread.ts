@@ -65,8 +65,6 @@ async function run(req: NativeRequest, account: Account | undefined): Promise<un
     case 'unlink':
       deps.files.unlink((req.args as NativeOps['unlink']['args']).path);
       return null;
-    case 'handles':
-      return deps.files.handles((req.args as NativeOps['handles']['args']).path).length;
     default:
       throw new Error(`unknown op ${String(req.op)}`);
   }

@@ -202,20 +202,6 @@ export class PluginManager {
     await this.reloadPlugin(id);
   }
 
-  /** OB11 events to plugins: plugin_onevent always, plugin_onmessage when message_type is set; errors logged. */
-  async dispatchEvent(event: Record<string, unknown>): Promise<void> {
-    for (const record of this.getLoadedPlugins()) {
-      const { module: mod, ctx } = record;
-      if (!mod || !ctx) continue;
-      try {
-        await mod.plugin_onevent?.(ctx, event);
-        if (event.message_type !== undefined) await mod.plugin_onmessage?.(ctx, event);
-      } catch (err) {
-        this.rt.log('error', `[PluginManager] 事件处理出错 / event handler failed in ${record.id}:`, err);
-      }
-    }
-  }
-
   async close(): Promise<void> {
     for (const record of this.getLoadedPlugins()) await this.unloadPlugin(record.id);
   }

@@ -79,7 +79,7 @@ describe('host model: waves of one image straddling the deletion timer (NapCat #
         const posix = fileMode === 'posix';
         const { waves, failed, messages } = await wavesUntilHit(host, 21, !posix);
         const c = host.counters;
-        console.log(`      [${fileMode}] wave ${waves} failed ${failed}/${PER_WAVE}; upload failures ${JSON.stringify(c.uploadFailures)}; deletions ${c.deletions}`);
+        console.log(`      [${fileMode}] ${failed} failed over ${waves} waves of ${PER_WAVE}; upload failures ${JSON.stringify(c.uploadFailures)}; deletions ${c.deletions}`);
         expect(failed, `no failure in ${MAX_WAVES} waves`).to.be.greaterThan(0);
         expect(waves, 'the first wave has no earlier deletion to race').to.be.greaterThan(1);
         for (const m of messages) expect(m).to.include(RICH_MEDIA);

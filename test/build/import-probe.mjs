@@ -11,6 +11,12 @@ const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit'
 const listeners = () => Object.fromEntries(signals.map((s) => [s, process.listenerCount(s)]));
 const tree = (dir) => readdirSync(dir, { recursive: true }).map(String).sort();
 
+// Node creates the stdio handles lazily, the first time anything touches
+// process.stderr (the builtin `assert`, which graceful-fs pulls in, does at load).
+// They are the process's own, not a leak: create them before the snapshot.
+void process.stdout.fd;
+void process.stderr.fd;
+
 const cwd = mkdtempSync(path.join(os.tmpdir(), 'mc-import-'));
 process.chdir(cwd);
 const pluginDir = path.dirname(entry);

@@ -3,16 +3,20 @@ import type { Logger } from '../logger';
 import type { MediaStats } from '../stats';
 import type { PathLeases } from '../store/path-leases';
 import type { Lease } from '../store/types';
+import type { EntryRepair } from './entry-repair';
 import type { FailOpen } from './fail-open';
 import type { ManagedPaths } from './managed-paths';
 import type { MediaCopies } from './media-copies';
 import type { SendScopes } from './send-scopes';
+import type { SendSources } from './send-sources';
 
 /** The part of MediaStore the hooks use. */
 export interface MediaSource {
   putBase64(base64: string): Promise<Lease>;
   putBytes(bytes: Uint8Array): Promise<Lease>;
   acquire(hash: string): Lease | undefined;
+  /** Takes a content whose file proved corrupt out of service (MediaStore.quarantine). */
+  quarantine(hash: string): Promise<boolean>;
 }
 
 /** Everything a hook needs, built once per plugin_init. */
@@ -23,6 +27,9 @@ export interface HookDeps {
   pathLeases: PathLeases;
   scopes: SendScopes;
   copies: MediaCopies;
+  /** The base64 text behind each store file of the current send, to rebuild a corrupt one. */
+  sources: SendSources;
+  repair: EntryRepair;
   managed: ManagedPaths;
   failOpen: FailOpen;
   stats: MediaStats;

@@ -1,5 +1,6 @@
 import { copyFile } from 'node:fs/promises';
 import { wrapCopyFile } from './copy-hook';
+import { EntryRepair } from './entry-repair';
 import type { HookDeps } from './hook-deps';
 import { MediaCopies } from './media-copies';
 import type { MethodPatches } from './method-patches';
@@ -7,6 +8,7 @@ import { MediaResolver } from './media-resolver';
 import { MediaUpload } from './media-upload';
 import { SendGate } from './send-gate';
 import { SendLifecycle } from './send-lifecycle';
+import { SendSources } from './send-sources';
 import { field, objectWithMethods, type Method } from './shapes';
 import { wrapVideoElement } from './video-thumbs';
 
@@ -42,7 +44,7 @@ interface Target {
  */
 export function installHooks(
   patches: MethodPatches,
-  deps: Omit<HookDeps, 'copies'>,
+  deps: Omit<HookDeps, 'copies' | 'sources' | 'repair'>,
   actions: { get(name: string): unknown } | undefined,
 ): InstalledHooks {
   const coreFileApi = objectWithMethods(deps.core, ['apis', 'FileApi'], []);
@@ -52,7 +54,9 @@ export function installHooks(
       ? (src, dst) => (nativeCopy as Method).call(coreFileApi, src, dst) as Promise<unknown>
       : (src, dst) => copyFile(src, dst),
   );
-  const full: HookDeps = { ...deps, copies };
+  const sources = new SendSources(deps.scopes);
+  const repair = new EntryRepair({ ...deps, copies, sources });
+  const full: HookDeps = { ...deps, copies, sources, repair };
   const resolver = new MediaResolver(full);
   const upload = new MediaUpload(full);
   const lifecycle = new SendLifecycle(full);

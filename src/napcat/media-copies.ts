@@ -17,13 +17,32 @@ interface Seen {
 }
 
 const MD5_NAME = /^([0-9a-f]{32})(\.[^.]*)?$/i;
+/** Copies tried when our temp file vanishes under us (someone cleaning the media folder). */
+const COPY_TRIES = 3;
+
+/** The source's bytes are not the ones the destination's md5 name promises: never place them. */
+export class CorruptSourceError extends Error {
+  readonly code = 'CORRUPT_SOURCE';
+
+  constructor(
+    readonly src: string,
+    readonly dst: string,
+    readonly actualMd5: string,
+  ) {
+    super(
+      `源文件内容与 md5 不符（实际 ${actualMd5}），未放置：${src} → ${path.basename(dst)} / ` +
+        `source bytes do not match the md5 the destination is named by (got ${actualMd5}); not placed`,
+    );
+  }
+}
 
 /**
  * Copies onto NTQQ's md5-named media paths at most once while the file is present and
  * verified. NapCat's own copy rewrites that one shared path for every send, under readers
  * that are already uploading it (napcat-pipeline.md §2.4). Here a copy goes to a temp name
- * beside the destination and is renamed into place, so no reader ever sees a half-written
- * file; concurrent callers for one destination share one in-flight copy.
+ * beside the destination, is checked against the md5 in the destination's name, and is
+ * renamed into place, so no reader ever sees a half-written or wrong file; concurrent
+ * callers for one destination share one in-flight copy.
  */
 export class MediaCopies {
   readonly #copy: NativeCopy;
@@ -44,6 +63,7 @@ export class MediaCopies {
   /**
    * Ensures `dst` holds the bytes of `src` (of `size` bytes when known). Only the caller whose
    * copy ran hears 'copied'; a caller that joined it was spared a copy and hears 'present'.
+   * Rejects with CorruptSourceError when `src` does not hash to the md5 in `dst`'s name.
    */
   async ensure(src: string, dst: string, size?: number): Promise<CopyOutcome> {
     const joined = this.#flights.has(dst);
@@ -51,21 +71,47 @@ export class MediaCopies {
     return joined ? 'present' : outcome;
   }
 
-  /** Forgets what we knew of `dst` (it was deleted, or must be checked afresh). */
+  /**
+   * Forgets what we knew of `dst` (it was deleted, or must be checked afresh): the next
+   * ensure checks the disk again and does not join a check that began before this call.
+   */
   forget(dst: string): void {
     this.#seen.delete(dst);
+    this.#flights.forget(dst);
   }
 
   async #ensure(src: string, dst: string, knownSize: number | undefined): Promise<CopyOutcome> {
     const size = knownSize ?? (await stat(src)).size;
     if (await this.#isGood(dst, size)) return 'present';
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#place(src, dst, size);
+        break;
+      } catch (error) {
+        // Our temp file deleted from outside (a cache cleaner sweeping the folder): copy again.
+        const vanished = (error as NodeJS.ErrnoException).code === 'ENOENT' && (await exists(src));
+        if (!vanished || attempt === COPY_TRIES) throw error;
+      }
+    }
+    const placed = await stat(dst);
+    this.#seen.set(dst, { size: placed.size, ino: placed.ino, mtimeMs: placed.mtimeMs });
+    return 'copied';
+  }
+
+  /** Native copy to a temp name, checked (size, and the md5 the name promises), then renamed into place. */
+  async #place(src: string, dst: string, size: number): Promise<void> {
     const temp = path.join(path.dirname(dst), `.${path.basename(dst)}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       await this.#copy(src, temp);
       this.#copies++;
       // The native copy reports nothing (napcat-pipeline.md §2.3): check what it produced.
       const written = await stat(temp);
-      if (written.size !== size) {
+      const named = md5Named(dst);
+      const copied = named && written.size === size ? await md5Of(temp) : undefined;
+      if (written.size !== size || copied !== named) {
+        // A bad copy, or a bad source? Only the source's own md5 tells (one more pass, on failure only).
+        const source = named ? await md5Of(src) : undefined;
+        if (source !== undefined && source !== named) throw new CorruptSourceError(src, dst, source);
         throw new Error(`复制不完整 / incomplete copy: ${temp} has ${written.size} of ${size} bytes`);
       }
       await rename(temp, dst);
@@ -73,9 +119,6 @@ export class MediaCopies {
       await unlink(temp).catch(() => undefined);
       throw error;
     }
-    const placed = await stat(dst);
-    this.#seen.set(dst, { size: placed.size, ino: placed.ino, mtimeMs: placed.mtimeMs });
-    return 'copied';
   }
 
   /** True when `dst` exists with `size` bytes and, if we did not place it, the md5 its name promises. */
@@ -87,14 +130,26 @@ export class MediaCopies {
     }
     const seen = this.#seen.get(dst);
     if (seen && seen.ino === now.ino && seen.mtimeMs === now.mtimeMs && seen.size === now.size) return true;
-    const named = MD5_NAME.exec(path.basename(dst))?.[1];
-    if (named && (await md5Of(dst)) !== named.toLowerCase()) return false;
+    const named = md5Named(dst);
+    if (named && (await md5Of(dst)) !== named) return false;
     this.#seen.set(dst, { size: now.size, ino: now.ino, mtimeMs: now.mtimeMs });
     return true;
   }
 }
 
-function md5Of(file: string): Promise<string> {
+/** The md5 a media path is named by (`<md5>.<ext>`), lower case, or undefined. */
+function md5Named(file: string): string | undefined {
+  return MD5_NAME.exec(path.basename(file))?.[1]?.toLowerCase();
+}
+
+export function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+export function md5Of(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('md5');
     createReadStream(file)

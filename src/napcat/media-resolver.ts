@@ -58,6 +58,7 @@ export class MediaResolver {
     } catch (error) {
       return this.#onPutError(error, segment, napcat);
     }
+    this.#deps.sources.remember(lease.media.path, payload);
     return this.handOver(lease, segment);
   }
 

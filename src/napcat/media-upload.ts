@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { LRUCache } from 'lru-cache';
 import type { MediaInfo } from '../store/types';
+import { CorruptEntryError } from './entry-repair';
 import type { HookDeps } from './hook-deps';
 import type { PlacedMedia } from './managed-paths';
 import { ElementType, isUploadResult, msgServiceOf, type Method, type UploadResult } from './shapes';
@@ -14,8 +15,9 @@ const MP4_BRANDS = new Set(['isom', 'iso2', 'iso4', 'iso5', 'iso6', 'mp41', 'mp4
 /**
  * `core.apis.FileApi.uploadFile`, memoised per content. For a store file NapCat's md5 pass,
  * type sniff and size query are answered from the store, and the copy onto NTQQ's
- * `Ori/<md5>` path is made at most once (MediaCopies). Any other file goes through NapCat's
- * original, whose `this.copyFile` is ours. Either way the media path is leased for the send.
+ * `Ori/<md5>` path is made at most once and verified (MediaCopies; a corrupt store file is
+ * rebuilt by EntryRepair). Any other file goes through NapCat's original, whose
+ * `this.copyFile` is ours. Either way the media path is leased for the send.
  */
 export class MediaUpload {
   readonly #deps: HookDeps;
@@ -43,15 +45,28 @@ export class MediaUpload {
       try {
         fast = await this.#fromStore(media, elementType, elementSubType, uploadGroupFile !== false);
       } catch (error) {
+        if (error instanceof CorruptEntryError) throw error; // NapCat's path would send the bad bytes
         this.#deps.failOpen.fault('uploadFile', error, filePath);
       }
       if (fast) return fast;
     }
-    const result = await napcat();
+    const result = media ? await this.#napcatChecked(media, napcat) : await napcat();
     if (uploadGroupFile !== false && isUploadResult(result) && result.path !== filePath) {
-      await this.#leaseMedia(result.path, { src: filePath, size: result.fileSize }, false);
+      await this.#leaseMedia(result.path, { src: filePath, size: result.fileSize });
     }
     return result;
+  }
+
+  /**
+   * NapCat's own pass over a store file (types only NapCat can name, or after a fault of ours),
+   * checked against the md5 the store recorded: NapCat hashes whatever bytes are there, so a
+   * corrupt file would be sent as a different picture. It is rebuilt and passed again instead.
+   */
+  async #napcatChecked(media: MediaInfo, napcat: () => Promise<unknown>): Promise<unknown> {
+    const result = await napcat();
+    if (!isUploadResult(result) || result.md5 === media.md5) return result;
+    await this.#deps.repair.rebuild(media);
+    return napcat();
   }
 
   /** NapCat's result for a store file, or undefined when only NapCat's own pass can tell. */
@@ -74,20 +89,19 @@ export class MediaUpload {
       file_uuid: '',
     });
     if (typeof mediaPath !== 'string' || !mediaPath) throw new Error(`媒体路径无效 / bad media path: ${String(mediaPath)}`);
-    await this.#leaseMedia(mediaPath, { src: media.path, size: media.size }, true);
+    await this.#leaseMedia(mediaPath, { src: media.path, size: media.size });
+    const outcome = await this.#deps.repair.ensureCopy(media, mediaPath);
+    this.#deps.stats.add(outcome === 'copied' ? 'ntqqCopiesMade' : 'ntqqCopiesAvoided');
     return { md5: media.md5, fileName, path: mediaPath, fileSize: media.size, ext };
   }
 
-  /** Leases `mediaPath` on the send and, for our own copies, puts the file in place. */
-  async #leaseMedia(mediaPath: string, from: PlacedMedia, ensure: boolean): Promise<void> {
-    const { pathLeases, scopes, managed, copies, stats } = this.#deps;
+  /** Leases `mediaPath` on the send; resolves once a deletion already under way has finished. */
+  async #leaseMedia(mediaPath: string, from: PlacedMedia): Promise<void> {
+    const { pathLeases, scopes, managed } = this.#deps;
     const lease = pathLeases.acquire(mediaPath);
     scopes.hold(lease, mediaPath);
     managed.addPlaced(mediaPath, from);
-    if (!ensure) return;
-    await lease.ready; // a deletion already under way finishes before we check or copy
-    const outcome = await copies.ensure(from.src, mediaPath, from.size);
-    stats.add(outcome === 'copied' ? 'ntqqCopiesMade' : 'ntqqCopiesAvoided');
+    await lease.ready;
   }
 
   async #napcatExt(media: MediaInfo): Promise<string | null> {

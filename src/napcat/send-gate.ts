@@ -99,13 +99,15 @@ export class SendGate {
 
   /** Before a retry, puts back any media file of ours that went missing or wrong. */
   async #reensure(paths: string[]): Promise<void> {
-    const { managed, copies, failOpen } = this.#deps;
+    const { managed, copies, repair, failOpen } = this.#deps;
     for (const mediaPath of paths) {
       const placed = managed.placed(mediaPath);
       if (!placed) continue;
       try {
         copies.forget(mediaPath);
-        await copies.ensure(placed.src, mediaPath, placed.size);
+        const media = managed.storeFile(placed.src);
+        if (media) await repair.ensureCopy(media, mediaPath);
+        else await copies.ensure(placed.src, mediaPath, placed.size);
       } catch (error) {
         failOpen.fault('retry', error, mediaPath);
       }

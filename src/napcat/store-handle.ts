@@ -83,6 +83,10 @@ export class StoreHandle implements MediaSource {
     return this.#store?.acquire(hash);
   }
 
+  async quarantine(hash: string): Promise<boolean> {
+    return (await this.#get()).quarantine(hash);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     const store = this.#store ?? (await this.#opening?.catch(() => undefined));

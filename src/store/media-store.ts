@@ -49,6 +49,7 @@ export class MediaStore {
     bytesNotWritten: 0,
     evictions: 0,
     deletions: 0,
+    quarantined: 0,
   };
   private readonly marker: string;
   private readonly ownerTag: string;
@@ -135,6 +136,45 @@ export class MediaStore {
     if (!this.index.has(hash)) return false;
     this.counters.evictions++;
     return this.index.delete(hash);
+  }
+
+  /**
+   * Takes a content whose file was found corrupt out of service: the file moves to `tmp/`
+   * (out of the content tree, so its final name is free; the next start-up sweep deletes it),
+   * and the entry, its meta and its fast-path keys are dropped. Leases on it stay valid
+   * objects: the next put of the same bytes republishes the same path. Returns whether an
+   * entry or a file was there to take out.
+   */
+  async quarantine(hash: string): Promise<boolean> {
+    this.assertOpen();
+    return this.locks.run(this.layout.lockTarget(hash), async () => {
+      const entry = this.entries.get(hash);
+      const ext = entry?.info.ext ?? (await readMeta(this.fs, this.layout, hash).catch(() => undefined))?.ext;
+      if (entry) {
+        // Out of `entries` first, so the deletion the index schedules below finds it gone.
+        entry.deleting = true;
+        this.entries.delete(hash);
+        this.index.delete(hash);
+      }
+      this.base64.forget(hash);
+      let moved = false;
+      if (ext !== undefined) {
+        try {
+          await this.fs.rename(this.layout.content(hash, ext), this.layout.tmp(this.ownerTag));
+          moved = true;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError('delete', this.layout.content(hash, ext), err);
+        }
+        await unlinkIfExists(this.fs, this.layout.meta(hash)).catch(() => undefined);
+      }
+      await removeMarker(this.fs, this.layout, hash, this.marker).catch(() => undefined);
+      if (!entry && !moved) return false;
+      this.counters.quarantined++;
+      this.logger.warn(
+        `[media-cache] 缓存文件已损坏，已隔离，下次写入时重建：${hash}${ext ?? ''} / cached file is corrupt; quarantined, the next put rebuilds it`,
+      );
+      return true;
+    });
   }
 
   /** Resolves when every deletion scheduled so far has finished. */

@@ -42,4 +42,6 @@ export interface StoreStats {
   evictions: number;
   /** Files this process deleted. */
   deletions: number;
+  /** Entries taken out of service because their file was found corrupt (`quarantine()`). */
+  quarantined: number;
 }

@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
-import { makePng, type Host, type HostOptions } from '../host';
+import { createHash } from 'node:crypto';
+import { MediaServer, makePng, totalUploadFailures, type Host, type HostOptions } from '../host';
 import type { OB11Response } from '../host/actions/response';
 import { PLUGIN_ID, burst, failed, hostWithPlugin, pluginStats } from './support';
 
+const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
 const image = (bytes: Buffer) => ({ type: 'image', data: { file: `base64://${bytes.toString('base64')}` } });
 
 /** A request may fail only with NapCat's own error text, never with something of ours. */
@@ -73,14 +75,26 @@ describe('integration: faults during a burst, reload during a burst, the legacy 
     expect(failed(after), 'recovered').to.deep.equal([]);
   });
 
-  it('a corrupt store entry: requests succeed or fail with NapCat’s error, no crash', async () => {
+  it('a corrupt store entry (same size) with its NTQQ copy gone: 0 failures, the right md5 uploaded, the entry rebuilt and one quarantine counted', async () => {
     const png = makePng({ bytes: 200_000, seed: 92 });
-    const host = await plugin();
+    const server = new MediaServer();
+    const host = await plugin({ ...opts, server });
     expect(failed(await burst(host, 5, () => [image(png)]))).to.deep.equal([]);
-    for (const file of storeContent(host)) fs.writeFileSync(file, Buffer.alloc(fs.statSync(file).size, 0x41));
+    const [file] = storeContent(host);
+    const bad = Buffer.from(png);
+    for (let i = 1000; i < 2000; i++) bad[i] ^= 0xff; // flipped bytes, same size, header intact
+    fs.writeFileSync(file, bad);
+    for (const media of host.listMedia()) fs.rmSync(media);
+    const failuresBefore = totalUploadFailures(host.counters);
+
     const responses = await burst(host, 20, () => [image(png)]);
-    console.log(`      after corrupting the store: failed ${failed(responses).length}/20`);
-    expectNapCatErrorsOnly(responses);
+    expect(failed(responses).map((r) => r.message)).to.deep.equal([]);
+    expect(await server.list(), 'md5s the server received').to.deep.equal([md5(png)]);
+    expect(totalUploadFailures(host.counters) - failuresBefore, 'kernel uploads that failed verification').to.equal(0);
+    expect(md5(fs.readFileSync(file)), 'the store file afterwards').to.equal(md5(png));
+    const stats = await pluginStats(host);
+    expect(stats.failures.CORRUPT_ENTRY, 'quarantines').to.equal(1);
+    expect(stats.store.misses, 'the first write and the rebuild').to.equal(2);
   });
 
   it('reload during a burst: in-flight sends complete, nothing is patched twice', async () => {

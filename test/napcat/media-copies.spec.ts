@@ -3,14 +3,15 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, unlink, writeFile, copyFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { MediaCopies } from '../../src/napcat/media-copies';
+import { CorruptSourceError, MediaCopies } from '../../src/napcat/media-copies';
 
 describe('MediaCopies', () => {
   let dir: string;
   let src: string;
   let dst: string;
   const bytes = Buffer.alloc(256 * 1024, 7);
-  const md5 = createHash('md5').update(bytes).digest('hex');
+  const md5Of = (b: Buffer) => createHash('md5').update(b).digest('hex');
+  const md5 = md5Of(bytes);
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'mc-copies-'));
@@ -59,5 +60,40 @@ describe('MediaCopies', () => {
     const err = await copies.ensure(src, dst).catch((e: Error) => e);
     expect(String(err)).to.contain('incomplete copy');
     expect(await readdir(dir)).to.deep.equal(['src.png']);
+  });
+
+  it('a source whose bytes are not the md5 the destination is named by is never placed', async () => {
+    await writeFile(src, Buffer.alloc(bytes.length, 9)); // same size, other bytes
+    let native = 0;
+    const copies = new MediaCopies(async (a, b) => { native++; await copyFile(a, b); });
+    const err = await copies.ensure(src, dst, bytes.length).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(CorruptSourceError);
+    expect(native, 'the copy was made and checked').to.equal(1);
+    expect(await readdir(dir), 'nothing placed, no temp file').to.deep.equal(['src.png']);
+  });
+
+  it('copies again when its temp file is deleted from outside mid-copy, then places the file', async () => {
+    let native = 0;
+    const copies = new MediaCopies(async (a, b) => {
+      native++;
+      await copyFile(a, b);
+      if (native === 1) await unlink(b); // a cleaner sweeping the media folder
+    });
+    expect(await copies.ensure(src, dst, bytes.length)).to.equal('copied');
+    expect(native).to.equal(2);
+    expect(md5Of(await readFile(dst))).to.equal(md5);
+  });
+
+  it('forget() makes the next caller check the disk again instead of joining a check already running', async () => {
+    let native = 0;
+    const copies = new MediaCopies(async (a, b) => { native++; await copyFile(a, b); });
+    await copies.ensure(src, dst, bytes.length);
+    const stale = copies.ensure(src, dst, bytes.length); // checks the file as present
+    await unlink(dst);
+    copies.forget(dst);
+    expect(await copies.ensure(src, dst, bytes.length)).to.equal('copied');
+    await stale;
+    expect(native).to.equal(2);
+    expect(md5Of(await readFile(dst))).to.equal(md5);
   });
 });

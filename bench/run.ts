@@ -11,7 +11,7 @@ import { startImageServer } from './harness/image-server';
 import { ProgressBar } from './harness/progress';
 import { formatBytes } from './harness/units';
 import { selectScenarios, type Scenario } from './matrix';
-import { BENCH_USAGE, parseBenchArgs, type BenchOptions } from './options';
+import { BENCH_USAGE, parseBenchArgs, type BenchCommand, type BenchOptions } from './options';
 import type { Mode, RunRecord } from './record';
 import { machine, renderOverview, renderTargets, writeResults } from './report';
 import { runOnce } from './runner';
@@ -88,7 +88,15 @@ function runStoreScript(args: readonly string[]): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const command = parseBenchArgs(process.argv.slice(2));
+  let command: BenchCommand;
+  try {
+    command = parseBenchArgs(process.argv.slice(2));
+  } catch (err) {
+    // A bad flag is the user's typo, not a crash: the message, no stack.
+    console.error((err as Error).message);
+    process.exitCode = 2;
+    return;
+  }
   if (command.kind === 'store') {
     process.exitCode = await runStoreScript(command.args);
     return;

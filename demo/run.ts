@@ -84,7 +84,15 @@ async function demo(options: DemoOptions): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const options = parseDemoArgs(process.argv.slice(2));
+  let options: DemoOptions;
+  try {
+    options = parseDemoArgs(process.argv.slice(2));
+  } catch (err) {
+    // A bad flag is the user's typo, not a crash: the message, no stack.
+    console.error((err as Error).message);
+    process.exitCode = 2;
+    return;
+  }
   if (options.help) {
     console.log(DEMO_USAGE);
     return;

@@ -30,6 +30,7 @@ async function imagesFor(scenario: Scenario, urlOf: (seed: number, size: number)
 
 async function runMatrix(options: BenchOptions): Promise<void> {
   const build = snapshotBuild();
+  const budget = shippedMemoryBudget(build);
   const scenarios = selectScenarios(options.quick, options.only);
   const httpSizes = [...new Set(scenarios.filter((s) => s.scheme === 'http').map((s) => s.sizeBytes))];
   const httpImages = httpSizes.flatMap((size) => Array.from({ length: 10 }, (_, i) => makePng({ bytes: size, seed: i + 1 })));
@@ -57,11 +58,10 @@ async function runMatrix(options: BenchOptions): Promise<void> {
     progress.finish();
   } finally {
     await images.close();
+    fs.rmSync(build, { recursive: true, force: true });
   }
 
   const summaries = summarise(runs);
-  const budget = shippedMemoryBudget(build);
-  fs.rmSync(build, { recursive: true, force: true });
   const targets = evaluateTargets(scenarios, summaries, budget);
   console.log(`\n${renderOverview(scenarios, summaries)}\n`);
   console.log(`目标（memoryBudgetBytes = ${formatBytes(budget)}）/ targets:\n${renderTargets(targets)}\n`);

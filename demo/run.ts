@@ -30,8 +30,8 @@ async function pluginStats(webuiUrl: string, token: string): Promise<string | un
 }
 
 async function demo(options: DemoOptions): Promise<void> {
-  const root = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'napcat-demo-'));
   assertBuilt();
+  const root = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'napcat-demo-'));
   installPlugin(root, true);
   const host = await createHost({ root });
   try {

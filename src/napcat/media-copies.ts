@@ -3,12 +3,17 @@ import { createReadStream } from 'node:fs';
 import { rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { LRUCache } from 'lru-cache';
-import { SingleFlight } from '../flight/single-flight';
 
 /** The native copy (`core.apis.FileApi.copyFile` as NapCat defined it). */
 export type NativeCopy = (src: string, dst: string) => Promise<unknown>;
 
 export type CopyOutcome = 'present' | 'copied';
+
+interface Flight {
+  /** performance.now() when it began. */
+  at: number;
+  outcome: Promise<CopyOutcome>;
+}
 
 interface Seen {
   size: number;
@@ -46,9 +51,12 @@ export class CorruptSourceError extends Error {
  */
 export class MediaCopies {
   readonly #copy: NativeCopy;
-  readonly #flights = new SingleFlight<string, CopyOutcome>();
+  /** The check-or-copy running per destination, and when it began. */
+  readonly #flights = new Map<string, Flight>();
   /** Destinations we published or checked, as they were then; a changed file is checked again. */
   readonly #seen = new LRUCache<string, Seen>({ max: 10_000 });
+  /** When a destination was last found missing or wrong by someone else (a failed send). */
+  readonly #forgotten = new LRUCache<string, number>({ max: 10_000 });
   #copies = 0;
 
   constructor(copy: NativeCopy) {
@@ -66,18 +74,33 @@ export class MediaCopies {
    * Rejects with CorruptSourceError when `src` does not hash to the md5 in `dst`'s name.
    */
   async ensure(src: string, dst: string, size?: number): Promise<CopyOutcome> {
-    const joined = this.#flights.has(dst);
-    const outcome = await this.#flights.run(dst, () => this.#ensure(src, dst, size));
-    return joined ? 'present' : outcome;
+    for (;;) {
+      const running = this.#flights.get(dst);
+      if (!running) break;
+      // A check that began before `dst` was last forgotten may have seen the file still there.
+      if (running.at >= (this.#forgotten.get(dst) ?? -Infinity)) {
+        await running.outcome;
+        return 'present';
+      }
+      await running.outcome.catch(() => undefined);
+    }
+    this.#forgotten.delete(dst);
+    const flight: Flight = { at: performance.now(), outcome: this.#ensure(src, dst, size) };
+    this.#flights.set(dst, flight);
+    try {
+      return await flight.outcome;
+    } finally {
+      if (this.#flights.get(dst) === flight) this.#flights.delete(dst);
+    }
   }
 
   /**
-   * Forgets what we knew of `dst` (it was deleted, or must be checked afresh): the next
-   * ensure checks the disk again and does not join a check that began before this call.
+   * Forgets what we knew of `dst` (a send found it missing or wrong): the next ensure checks
+   * the disk again and joins no check that began before this call.
    */
   forget(dst: string): void {
     this.#seen.delete(dst);
-    this.#flights.forget(dst);
+    this.#forgotten.set(dst, performance.now());
   }
 
   async #ensure(src: string, dst: string, knownSize: number | undefined): Promise<CopyOutcome> {

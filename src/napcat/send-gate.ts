@@ -1,10 +1,15 @@
+import { existsSync } from 'node:fs';
 import { isRetryableSendError } from '../flight/retryable';
 import { RetryPolicy } from '../flight/retry';
 import { UploadGate } from '../flight/upload-gate';
 import type { MediaCacheConfig } from '../config';
 import type { HookDeps } from './hook-deps';
 import { field, type Method, type SendElement } from './shapes';
+import { CorruptEntryError } from './entry-repair';
 import { messageOf } from './fail-open';
+
+/** Times the media files are put back before one attempt goes ahead regardless. */
+const ENSURE_ROUNDS = 3;
 
 /** The md5 keys of the media a send uploads, and the media paths it reads. */
 export function mediaOf(elements: unknown): { keys: string[]; paths: string[] } {
@@ -35,8 +40,9 @@ function retryPolicyOf(config: Readonly<MediaCacheConfig>): RetryPolicy {
 /**
  * `core.apis.MsgApi.sendMsg`, where NTQQ uploads: per md5 not yet confirmed one send leads
  * and the rest wait (the server then skips the transfer), a cap on concurrent media sends,
- * and honest retries of `result -1 rich media transfer failed` only — never a Timeout,
- * which may have delivered (NapCat #932).
+ * the media files checked (and put back) right before each attempt, and honest retries of
+ * `result -1 rich media transfer failed` only — never a Timeout, which may have delivered
+ * (NapCat #932).
  */
 export class SendGate {
   readonly #deps: HookDeps;
@@ -70,47 +76,68 @@ export class SendGate {
     this.#deps.stats.add('sendsSeen');
     const retry = this.#retry;
     try {
-      return await this.#gate.pass(
-        keys,
+      // Each attempt passes the gate on its own: a send waiting out its back-off holds no
+      // slot and no leadership, and the next waiter leads meanwhile.
+      return await retry.withRetry(
         () =>
-          retry.withRetry(
-            async (attempt) => {
-              if (attempt > 1) await this.#reensure(paths);
+          this.#gate.pass(
+            keys,
+            async () => {
+              await this.#ensureMedia(paths);
               return original.apply(self, args);
             },
-            {
-              isRetryable: (outcome) => !outcome.ok && isRetryableSendError(messageOf(outcome.error)),
-              onAttempt: (report) => {
-                if (report.ok) return;
-                if (report.retrying) this.#deps.stats.add('retries');
-                this.#deps.logger.warn(
-                  `发送失败（第 ${report.attempt}/${report.maxAttempts} 次）${report.retrying ? `，${report.delayMs} ms 后重试` : '，不再重试'} / ` +
-                    `send failed (attempt ${report.attempt}/${report.maxAttempts})${report.retrying ? `, retrying in ${report.delayMs} ms` : ', not retried'}: ${report.reason.split('\n')[0]}`,
-                );
-              },
-            },
+            (result) => Boolean(result),
           ),
-        (result) => Boolean(result),
+        {
+          isRetryable: (outcome) => {
+            const retryable = !outcome.ok && isRetryableSendError(messageOf(outcome.error));
+            // The kernel could not read a media file: what we knew of it is stale.
+            if (retryable) for (const mediaPath of paths) this.#deps.copies.forget(mediaPath);
+            return retryable;
+          },
+          onAttempt: (report) => {
+            if (report.ok) return;
+            if (report.retrying) this.#deps.stats.add('retries');
+            this.#deps.logger.warn(
+              `发送失败（第 ${report.attempt}/${report.maxAttempts} 次）${report.retrying ? `，${report.delayMs} ms 后重试` : '，不再重试'} / ` +
+                `send failed (attempt ${report.attempt}/${report.maxAttempts})${report.retrying ? `, retrying in ${report.delayMs} ms` : ', not retried'}: ${report.reason.split('\n')[0]}`,
+            );
+          },
+        },
       );
     } finally {
       this.#syncStats();
     }
   }
 
-  /** Before a retry, puts back any media file of ours that went missing or wrong. */
-  async #reensure(paths: string[]): Promise<void> {
-    const { managed, copies, repair, failOpen } = this.#deps;
-    for (const mediaPath of paths) {
-      const placed = managed.placed(mediaPath);
-      if (!placed) continue;
-      try {
-        copies.forget(mediaPath);
-        const media = managed.storeFile(placed.src);
-        if (media) await repair.ensureCopy(media, mediaPath);
-        else await copies.ensure(placed.src, mediaPath, placed.size);
-      } catch (error) {
-        failOpen.fault('retry', error, mediaPath);
-      }
+  /**
+   * Right before NTQQ reads them, puts back any media file of ours that went missing or wrong
+   * since uploadFile placed it (deleted from outside, clean_cache): a stat each when all is well.
+   * The last look is synchronous, so nothing on this thread can delete a file between it and
+   * the send that follows in the same turn.
+   */
+  async #ensureMedia(paths: string[]): Promise<void> {
+    const { managed, copies } = this.#deps;
+    const ours = paths.filter((mediaPath) => managed.placed(mediaPath));
+    for (let round = 1; ; round++) {
+      await Promise.all(ours.map((mediaPath) => this.#ensureOne(mediaPath)));
+      const gone = ours.filter((mediaPath) => !existsSync(mediaPath));
+      if (gone.length === 0 || round === ENSURE_ROUNDS) return;
+      for (const mediaPath of gone) copies.forget(mediaPath);
+    }
+  }
+
+  async #ensureOne(mediaPath: string): Promise<void> {
+    const { managed, copies, repair, failOpen, stats } = this.#deps;
+    const placed = managed.placed(mediaPath);
+    if (!placed) return;
+    try {
+      const media = managed.storeFile(placed.src);
+      const outcome = media ? await repair.ensureCopy(media, mediaPath) : await copies.ensure(placed.src, mediaPath, placed.size);
+      if (outcome === 'copied') stats.add('ntqqCopiesMade');
+    } catch (error) {
+      if (error instanceof CorruptEntryError) throw error;
+      failOpen.fault('media-check', error, mediaPath);
     }
   }
 

@@ -1,4 +1,9 @@
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { SendGate, mediaOf } from '../../src/napcat/send-gate';
 import { fakeDeps } from './fakes';
 
@@ -62,5 +67,78 @@ describe('SendGate', () => {
     const uploads = deps.stats.snapshot().uploads;
     expect(uploads.led).to.equal(1);
     expect(uploads.followed + uploads.passed).to.equal(9);
+  });
+
+  describe('media files put back before each attempt', () => {
+    let dir: string;
+    let src: string;
+    let dst: string;
+    const bytes = Buffer.alloc(100_000, 3);
+    const md5 = createHash('md5').update(bytes).digest('hex');
+    const element = () => ({ elementType: 2, picElement: { md5HexStr: md5, sourcePath: dst } });
+
+    beforeEach(async () => {
+      dir = await mkdtemp(path.join(os.tmpdir(), 'mc-gate-'));
+      src = path.join(dir, 'source.png');
+      dst = path.join(dir, `${md5}.png`);
+      await writeFile(src, bytes);
+    });
+    afterEach(() => rm(dir, { recursive: true, force: true }));
+
+    it('a media file deleted after uploadFile placed it is copied back before NTQQ is called', async () => {
+      let native = 0;
+      const deps = fakeDeps({}, { copy: async (a, b) => { native++; await copyFile(a, b); } });
+      deps.managed.addPlaced(dst, { src, size: bytes.length });
+      await deps.copies.ensure(src, dst, bytes.length);
+      await unlink(dst); // a cleaner, or clean_cache
+      const seen: boolean[] = [];
+      await new SendGate(deps).wrap(async () => { seen.push(existsSync(dst)); return { msgId: '1' }; })({}, [element()], 10_000);
+      expect(seen).to.deep.equal([true]);
+      expect(native).to.equal(2);
+      expect(deps.stats.snapshot().ntqq.copiesMade).to.equal(1);
+    });
+
+    it('after "rich media transfer failed" with the file gone, the retry sends only once the copy is back', async () => {
+      let native = 0;
+      const deps = fakeDeps({}, { copy: async (a, b) => { native++; await copyFile(a, b); } });
+      deps.managed.addPlaced(dst, { src, size: bytes.length });
+      await deps.copies.ensure(src, dst, bytes.length);
+      const seen: boolean[] = [];
+      const sendMsg = async () => {
+        seen.push(existsSync(dst));
+        if (seen.length === 1) {
+          await unlink(dst); // deleted under the kernel's first read
+          throw richMediaFailed();
+        }
+        return { msgId: '2' };
+      };
+      expect(await new SendGate(deps).wrap(sendMsg)({}, [element()], 10_000)).to.deep.equal({ msgId: '2' });
+      expect(seen).to.deep.equal([true, true]);
+      expect(native).to.equal(2);
+      expect((await readFile(dst)).equals(bytes)).to.equal(true);
+    });
+
+    it('ten sends waiting behind a leader whose file vanished each find it back, with one copy between them', async () => {
+      let native = 0;
+      const deps = fakeDeps({ maxConcurrentUploads: 10 }, { copy: async (a, b) => { native++; await copyFile(a, b); } });
+      deps.managed.addPlaced(dst, { src, size: bytes.length });
+      await deps.copies.ensure(src, dst, bytes.length);
+      let calls = 0;
+      const missing: number[] = [];
+      const sendMsg = async () => {
+        if (!existsSync(dst)) missing.push(calls);
+        if (++calls === 1) {
+          await unlink(dst);
+          throw richMediaFailed();
+        }
+        await new Promise((r) => setTimeout(r, 2));
+        return { msgId: String(calls) };
+      };
+      const gate = new SendGate(deps);
+      await Promise.all(Array.from({ length: 10 }, () => gate.wrap(sendMsg)({}, [element()], 10_000)));
+      expect(missing, 'attempts that found the file gone').to.deep.equal([]);
+      expect(calls).to.equal(11);
+      expect(native, 'one copy back for all of them').to.equal(2);
+    });
   });
 });

@@ -1,0 +1,74 @@
+// A MediaStore stand-in for hook unit tests: real files in a temp dir (the hooks copy and hash
+// them), every call counted, faults injectable.
+import { createHash } from 'node:crypto';
+import { rename, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { MediaSource } from '../../src/napcat/hook-deps';
+import { StoreError } from '../../src/store/errors';
+import { sniffExtension } from '../../src/store/sniff';
+import type { Lease, MediaInfo } from '../../src/store/types';
+
+export class FakeStore implements MediaSource {
+  readonly entries = new Map<string, MediaInfo>();
+  readonly calls = { putBase64: 0, putBytes: 0, acquire: 0, quarantine: 0, writes: 0 };
+  leases = 0;
+  /** Thrown by the next puts while set. */
+  fault: Error | undefined;
+
+  constructor(readonly dir: string) {}
+
+  async putBase64(text: string): Promise<Lease> {
+    this.calls.putBase64++;
+    if (this.fault) throw this.fault;
+    if (!/^[A-Za-z0-9+/_=\s-]*$/.test(text)) throw new StoreError('INVALID_BASE64', 'base64 无效 / invalid base64');
+    return this.#put(Buffer.from(text, 'base64'));
+  }
+
+  async putBytes(bytes: Uint8Array): Promise<Lease> {
+    this.calls.putBytes++;
+    if (this.fault) throw this.fault;
+    return this.#put(Buffer.from(bytes));
+  }
+
+  acquire(hash: string): Lease | undefined {
+    this.calls.acquire++;
+    const media = this.entries.get(hash);
+    return media ? this.#lease(media) : undefined;
+  }
+
+  async quarantine(hash: string): Promise<boolean> {
+    this.calls.quarantine++;
+    const media = this.entries.get(hash);
+    if (!media) return false;
+    this.entries.delete(hash);
+    await rename(media.path, `${media.path}.quarantined`).catch(() => unlink(media.path).catch(() => undefined));
+    return true;
+  }
+
+  async #put(bytes: Buffer): Promise<Lease> {
+    if (bytes.length === 0) throw new StoreError('EMPTY', '媒体内容为空 / media is empty');
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    let media = this.entries.get(hash);
+    if (!media) {
+      const ext = sniffExtension(bytes);
+      media = { hash, md5: createHash('md5').update(bytes).digest('hex'), size: bytes.length, ext, path: path.join(this.dir, hash + ext) };
+      await writeFile(media.path, bytes);
+      this.calls.writes++;
+      this.entries.set(hash, media);
+    }
+    return this.#lease(media);
+  }
+
+  #lease(media: MediaInfo): Lease {
+    this.leases++;
+    let released = false;
+    return {
+      media,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.leases--;
+      },
+    };
+  }
+}

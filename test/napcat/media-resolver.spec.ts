@@ -1,0 +1,188 @@
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sinon from 'sinon';
+import { MediaResolver } from '../../src/napcat/media-resolver';
+import type { SendContext } from '../../src/napcat/shapes';
+import { StoreError } from '../../src/store/errors';
+import { makePng } from '../host/media/samples';
+import { FakeStore } from './fake-store';
+import { fakeDeps } from './fakes';
+
+type Resolved = { path: string; fileName: string; isLocal?: boolean };
+
+describe('MediaResolver (handleOb11FileLikeMessage)', () => {
+  let dir: string;
+  let store: FakeStore;
+  const png = makePng({ bytes: 20_000, seed: 1 });
+  const b64 = png.toString('base64');
+  const context = (): SendContext => ({ deleteAfterSentFiles: [], peer: { chatType: 2, peerUid: '1' } });
+
+  /** NapCat's own resolver: writes a temp file and queues it, as NapCat does for non-local input. */
+  function napcat() {
+    const calls: unknown[][] = [];
+    const original = async (...args: unknown[]) => {
+      calls.push(args);
+      const ctx = args[1] as SendContext;
+      const temp = path.join(dir, `napcat-temp-${calls.length}`);
+      await writeFile(temp, png);
+      ctx.deleteAfterSentFiles.push(temp);
+      return { path: temp, fileName: 'x', isLocal: false };
+    };
+    return { calls, original };
+  }
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'mc-resolver-'));
+    store = new FakeStore(dir);
+  });
+  afterEach(async () => {
+    sinon.restore();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  for (const [label, uri] of [
+    ['base64://', `base64://${b64}`],
+    ['data:…;base64,', `data:image/png;base64,${b64}`],
+  ]) {
+    it(`${label}: one put, the store file handed back as local, leased for the request and its source kept by reference`, async () => {
+      const deps = fakeDeps({}, { store });
+      const { calls, original } = napcat();
+      const wrapped = new MediaResolver(deps).wrap(original);
+      const ctx = context();
+      let source: string | undefined;
+      const result = (await deps.scopes.run(async () => {
+        const r = (await wrapped({ type: 'image', data: { file: uri } }, ctx)) as Resolved;
+        source = deps.sources.lookup(r.path);
+        expect(store.leases, 'held while the request runs').to.equal(1);
+        return r;
+      })) as Resolved;
+      expect(calls, "NapCat's resolver").to.have.length(0);
+      expect(store.calls.putBase64).to.equal(1);
+      expect(result.isLocal, 'NapCat queues nothing for deletion').to.equal(true);
+      expect((await readFile(result.path)).equals(png)).to.equal(true);
+      expect(ctx.deleteAfterSentFiles).to.deep.equal([]);
+      expect(deps.managed.has(result.path), 'kept out of NapCat’s deletion list').to.equal(true);
+      expect(source).to.equal(b64);
+      expect(store.leases, 'released when the request settled').to.equal(0);
+    });
+  }
+
+  it('file://, plain paths and data: without ;base64 go to NapCat untouched, with no put', async () => {
+    const deps = fakeDeps({}, { store });
+    const { calls, original } = napcat();
+    const wrapped = new MediaResolver(deps).wrap(original);
+    for (const file of ['file:///tmp/a.png', '/tmp/a.png', 'data:image/png,%89PNG']) {
+      const ctx = context();
+      const segment = { type: 'image', data: { file } };
+      await wrapped(segment, ctx);
+      expect(calls.at(-1)).to.deep.equal([segment, ctx]);
+    }
+    expect(calls).to.have.length(3);
+    expect(store.calls.putBase64 + store.calls.putBytes).to.equal(0);
+  });
+
+  it('bad base64 fails the request with 文件处理失败 and makes no store entry; NapCat is not asked', async () => {
+    const deps = fakeDeps({}, { store });
+    const { calls, original } = napcat();
+    const wrapped = new MediaResolver(deps).wrap(original);
+    const err = await (wrapped({ type: 'image', data: { file: 'base64://@@not*base64@@' } }, context()) as Promise<unknown>).catch((e: Error) => e);
+    expect(String((err as Error).message)).to.match(/^文件处理失败: base64 无效/);
+    expect(calls).to.have.length(0);
+    expect(store.entries.size).to.equal(0);
+    expect(deps.stats.snapshot().failures.INVALID_BASE64).to.equal(1);
+  });
+
+  it('a store fault sends the request down NapCat’s own path, counted as a fault of ours', async () => {
+    const deps = fakeDeps({}, { store });
+    store.fault = new StoreError('IO', 'ENOSPC', { errno: 'ENOSPC' });
+    const { calls, original } = napcat();
+    const wrapped = new MediaResolver(deps).wrap(original);
+    const ctx = context();
+    const result = (await wrapped({ type: 'image', data: { file: `base64://${b64}` } }, ctx)) as Resolved;
+    expect(calls).to.have.length(1);
+    expect(result.isLocal).to.equal(false);
+    expect(ctx.deleteAfterSentFiles, 'NapCat deletes its own temp file as always').to.deep.equal([result.path]);
+    expect(deps.faults).to.deep.equal(['base64:IO']);
+    expect(store.entries.size).to.equal(0);
+  });
+
+  it('over maxPayloadBytes (TOO_LARGE) is NapCat’s to send', async () => {
+    const deps = fakeDeps({}, { store });
+    store.fault = new StoreError('TOO_LARGE', 'too large');
+    const { calls, original } = napcat();
+    await new MediaResolver(deps).wrap(original)({ type: 'image', data: { file: `base64://${b64}` } }, context());
+    expect(calls).to.have.length(1);
+    expect(deps.stats.snapshot().fallbacks.TOO_LARGE).to.equal(1);
+  });
+
+  describe('http(s) URLs', () => {
+    const url = 'https://example.test/a.png';
+
+    it('20 requests for one URL within the window: one download through NapCat, one store entry, its temp file removed', async () => {
+      const deps = fakeDeps({ urlCoalesceSeconds: 10 }, { store });
+      const { calls, original } = napcat();
+      const wrapped = new MediaResolver(deps).wrap(original);
+      const contexts = Array.from({ length: 20 }, context);
+      const results = (await Promise.all(
+        contexts.map((ctx) => deps.scopes.run(async () => wrapped({ type: 'image', data: { url, file: 'a.png' } }, ctx))),
+      )) as Resolved[];
+      expect(calls, "NapCat's downloads").to.have.length(1);
+      expect(store.calls.putBytes).to.equal(1);
+      expect(store.calls.writes).to.equal(1);
+      expect(new Set(results.map((r) => r.path)).size).to.equal(1);
+      expect(results.every((r) => r.isLocal)).to.equal(true);
+      expect(existsSync(path.join(dir, 'napcat-temp-1')), 'NapCat’s temp file').to.equal(false);
+      expect(contexts.flatMap((c) => c.deleteAfterSentFiles)).to.deep.equal([]);
+      expect(store.leases).to.equal(0);
+    });
+
+    it('after the window the URL is downloaded again (fresh content may have been published)', async () => {
+      const clock = sinon.useFakeTimers({ toFake: ['Date'], now: 1_000_000 });
+      const deps = fakeDeps({ urlCoalesceSeconds: 1 }, { store });
+      const { calls, original } = napcat();
+      const wrapped = new MediaResolver(deps).wrap(original);
+      await wrapped({ type: 'image', data: { url } }, context());
+      clock.tick(500);
+      await wrapped({ type: 'image', data: { url } }, context());
+      expect(calls).to.have.length(1);
+      clock.tick(600);
+      await wrapped({ type: 'image', data: { url } }, context());
+      expect(calls).to.have.length(2);
+    });
+
+    it('a failed download fails every waiting request with NapCat’s own error, and is not remembered', async () => {
+      const deps = fakeDeps({ urlCoalesceSeconds: 10 }, { store });
+      let downloads = 0;
+      const boom = new Error('文件处理失败: 下载失败 / download failed');
+      const original = async () => {
+        downloads++;
+        await new Promise((r) => setTimeout(r, 5));
+        throw boom;
+      };
+      const wrapped = new MediaResolver(deps).wrap(original);
+      const errors = await Promise.all(
+        Array.from({ length: 5 }, () => (wrapped({ type: 'image', data: { url } }, context()) as Promise<unknown>).catch((e: unknown) => e)),
+      );
+      expect(errors.every((e) => e === boom)).to.equal(true);
+      expect(downloads).to.equal(1);
+      await (wrapped({ type: 'image', data: { url } }, context()) as Promise<unknown>).catch(() => undefined);
+      expect(downloads, 'the failure was not cached').to.equal(2);
+      expect(store.entries.size).to.equal(0);
+    });
+
+    it('a store fault after the download sends NapCat’s own file, which NapCat then deletes as usual', async () => {
+      const deps = fakeDeps({ urlCoalesceSeconds: 10 }, { store });
+      store.fault = new StoreError('IO', 'EACCES', { errno: 'EACCES' });
+      const { calls, original } = napcat();
+      const ctx = context();
+      const result = (await new MediaResolver(deps).wrap(original)({ type: 'image', data: { url } }, ctx)) as Resolved;
+      expect(calls).to.have.length(1);
+      expect(result.path).to.equal(path.join(dir, 'napcat-temp-1'));
+      expect(ctx.deleteAfterSentFiles).to.deep.equal([result.path]);
+      expect(deps.faults).to.deep.equal(['url:IO']);
+    });
+  });
+});

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isRetryableSendError } from '../flight/retryable';
+import { ConcurrencyLimit } from '../flight/concurrency-limit';
 import { RetryPolicy } from '../flight/retry';
 import { UploadGate } from '../flight/upload-gate';
 import type { MediaCacheConfig } from '../config';
@@ -39,27 +40,31 @@ function retryPolicyOf(config: Readonly<MediaCacheConfig>): RetryPolicy {
 
 /**
  * `core.apis.MsgApi.sendMsg`, where NTQQ uploads: per md5 not yet confirmed one send leads
- * and the rest wait (the server then skips the transfer), a cap on concurrent media sends,
+ * and the rest wait (the server then skips the transfer), a cap on the sends that may transfer,
  * the media files checked (and put back) right before each attempt, and honest retries of
  * `result -1 rich media transfer failed` only — never a Timeout, which may have delivered
  * (NapCat #932).
  */
 export class SendGate {
   readonly #deps: HookDeps;
-  readonly #gate: UploadGate;
+  // Leadership per md5 only: the gate's own cap would also hold back sends of a confirmed md5,
+  // which transfer nothing (docs/hooks.md, "The send cap"); the cap is #transfers below.
+  readonly #gate = new UploadGate({ maxConcurrent: Number.MAX_SAFE_INTEGER });
+  /** At most `maxConcurrentUploads` sends that may transfer bytes: those with an md5 not yet confirmed. */
+  readonly #transfers: ConcurrencyLimit;
   #retry: RetryPolicy;
   #lastGate = { led: 0, followed: 0, passed: 0 };
 
   constructor(deps: HookDeps) {
     this.#deps = deps;
     const config = deps.config();
-    this.#gate = new UploadGate({ maxConcurrent: config.maxConcurrentUploads });
+    this.#transfers = new ConcurrencyLimit(config.maxConcurrentUploads);
     this.#retry = retryPolicyOf(config);
   }
 
   /** Applies a live config change. */
   reconfigure(config: Readonly<MediaCacheConfig>): void {
-    this.#gate.setMaxConcurrent(config.maxConcurrentUploads);
+    this.#transfers.setMax(config.maxConcurrentUploads);
     this.#retry = retryPolicyOf(config);
   }
 
@@ -82,9 +87,12 @@ export class SendGate {
         () =>
           this.#gate.pass(
             keys,
-            async () => {
-              await this.#ensureMedia(paths);
-              return original.apply(self, args);
+            () => {
+              const attempt = async () => {
+                await this.#ensureMedia(paths);
+                return original.apply(self, args);
+              };
+              return keys.every((key) => this.#gate.isConfirmed(key)) ? attempt() : this.#transfers.run(attempt);
             },
             (result) => Boolean(result),
           ),

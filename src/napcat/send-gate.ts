@@ -9,6 +9,9 @@ import { field, type Method, type SendElement } from './shapes';
 import { CorruptEntryError } from './entry-repair';
 import { messageOf } from './fail-open';
 
+/** Media sends allowed in NTQQ at once per allowed transfer (see #sends). */
+const SENDS_PER_TRANSFER = 2;
+
 /** Times the media files are put back before one attempt goes ahead regardless. */
 const ENSURE_ROUNDS = 3;
 
@@ -47,11 +50,17 @@ function retryPolicyOf(config: Readonly<MediaCacheConfig>): RetryPolicy {
  */
 export class SendGate {
   readonly #deps: HookDeps;
-  // Leadership per md5 only: the gate's own cap would also hold back sends of a confirmed md5,
-  // which transfer nothing (docs/hooks.md, "The send cap"); the cap is #transfers below.
+  // Leadership per md5 only: the gate's own cap would hold sends of a confirmed md5 to the
+  // transfer cap; the two caps below are ours (docs/hooks.md, "The send cap").
   readonly #gate = new UploadGate({ maxConcurrent: Number.MAX_SAFE_INTEGER });
   /** At most `maxConcurrentUploads` sends that may transfer bytes: those with an md5 not yet confirmed. */
   readonly #transfers: ConcurrencyLimit;
+  /**
+   * At most twice that many media sends in NTQQ at once, confirmed ones included: they
+   * transfer nothing, but every send NTQQ is still opening widens the moment in which a file
+   * deleted from outside is missed.
+   */
+  readonly #sends: ConcurrencyLimit;
   #retry: RetryPolicy;
   #lastGate = { led: 0, followed: 0, passed: 0 };
 
@@ -59,12 +68,14 @@ export class SendGate {
     this.#deps = deps;
     const config = deps.config();
     this.#transfers = new ConcurrencyLimit(config.maxConcurrentUploads);
+    this.#sends = new ConcurrencyLimit(SENDS_PER_TRANSFER * config.maxConcurrentUploads);
     this.#retry = retryPolicyOf(config);
   }
 
   /** Applies a live config change. */
   reconfigure(config: Readonly<MediaCacheConfig>): void {
     this.#transfers.setMax(config.maxConcurrentUploads);
+    this.#sends.setMax(SENDS_PER_TRANSFER * config.maxConcurrentUploads);
     this.#retry = retryPolicyOf(config);
   }
 
@@ -92,7 +103,9 @@ export class SendGate {
                 await this.#ensureMedia(paths);
                 return original.apply(self, args);
               };
-              return keys.every((key) => this.#gate.isConfirmed(key)) ? attempt() : this.#transfers.run(attempt);
+              // A transfer takes its transfer slot first, so waiting transfers never hold send slots.
+              if (keys.every((key) => this.#gate.isConfirmed(key))) return this.#sends.run(attempt);
+              return this.#transfers.run(() => this.#sends.run(attempt));
             },
             (result) => Boolean(result),
           ),

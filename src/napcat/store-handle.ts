@@ -62,6 +62,15 @@ export class StoreHandle implements MediaSource {
     }
   }
 
+  async putFile(source: string, options: { consume: boolean }): Promise<Lease> {
+    const store = await this.#get();
+    try {
+      return await store.putFile(source, options);
+    } finally {
+      this.#count(store.stats());
+    }
+  }
+
   #count(now: StoreStats): void {
     const total: StoreCounts = {
       hits: now.fastPathHits + now.hashedHits,

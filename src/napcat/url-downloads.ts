@@ -1,4 +1,4 @@
-import { readFile, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import type { Lease } from '../store/types';
 import type { HookDeps } from './hook-deps';
 import { field, type SendContext } from './shapes';
@@ -21,9 +21,9 @@ class OurFault extends Error {
 
 /**
  * `http(s)://` segments: within `urlCoalesceSeconds` the first request for a URL downloads
- * through NapCat's own code (so `imageDownloadProxy` applies), the bytes go into the store
- * and NapCat's temp file is removed; the other requests lease the same entry. Failures are
- * never cached.
+ * through NapCat's own code (so `imageDownloadProxy` applies), and the store takes NapCat's
+ * temp file over as the content's file (renamed, not rewritten); the other requests lease the
+ * same entry. Failures are never cached.
  */
 export class UrlDownloads {
   readonly #deps: HookDeps;
@@ -56,7 +56,8 @@ export class UrlDownloads {
         if (typeof file !== 'string' || field(napcatResult, 'isLocal') === true) {
           throw new Error(`下载结果形状不符 / unexpected download result for ${url.slice(0, 200)}`);
         }
-        lease = await this.#deps.store.putBytes(await readFile(file));
+        // The store takes NapCat's temp file over (a rename, no second write of the bytes).
+        lease = await this.#deps.store.putFile(file, { consume: true });
       } catch (error) {
         throw new OurFault(error);
       }

@@ -16,9 +16,10 @@ import { addMarker, heldElsewhere, removeMarker, removeMarkerDir } from './lease
 import { readMeta, writeMeta } from './meta';
 import { type MediaStoreOptions, type ResolvedOptions, resolveOptions } from './options';
 import { type ProcessIdentity, currentIdentity, identityTag } from './process-identity';
-import { moveIntoPlace, prepareFolder, writeTemp } from './publish';
+import { digestFile } from './file-digest';
+import { type Incoming, incomingBytes, incomingFile } from './incoming';
+import { prepareFolder } from './publish';
 import { type StoreFs, nodeFs, statIfExists, unlinkIfExists } from './store-fs';
-import { sniffExtension } from './sniff';
 import { sweep } from './sweep';
 import type { Lease, MediaInfo, StoreStats } from './types';
 
@@ -46,6 +47,7 @@ export class MediaStore {
     misses: 0,
     coalesced: 0,
     writes: 0,
+    filesMoved: 0,
     bytesNotWritten: 0,
     evictions: 0,
     deletions: 0,
@@ -109,7 +111,28 @@ export class MediaStore {
     if (bytes.length === 0) throw emptyError();
     if (bytes.length > this.options.maxEntryBytes) throw tooLargeError(bytes.length, this.options.maxEntryBytes);
     const hash = digest('sha256', bytes);
-    return this.leaseWhenReady(() => this.load(hash, bytes));
+    return this.leaseWhenReady(() => this.load(hash, this.incomingBytes(bytes)));
+  }
+
+  /**
+   * Stores the file at `source` and leases it. With `consume` the store takes the file over:
+   * it is renamed into the content tree when the content is new (no bytes written; copied
+   * and removed when the rename crosses filesystems) and removed when the content is already
+   * there. On failure the file is left where it was. It must not change until this settles.
+   */
+  async putFile(source: string, options: { consume: boolean }): Promise<Lease> {
+    this.assertOpen();
+    const size = await this.fs.stat(source).then(
+      (found) => found.size,
+      (err: unknown) => Promise.reject(ioError('read', source, err)),
+    );
+    if (size === 0) throw emptyError();
+    if (size > this.options.maxEntryBytes) throw tooLargeError(size, this.options.maxEntryBytes);
+    const found = await digestFile(source).catch((err: unknown) => Promise.reject(ioError('read', source, err)));
+    const incoming = incomingFile(this.fs, () => this.layout.tmp(this.ownerTag), source, found, options.consume);
+    const lease = await this.leaseWhenReady(() => this.load(found.hash, incoming));
+    if (options.consume && !incoming.moved) await unlinkIfExists(this.fs, source).catch(() => undefined);
+    return lease;
   }
 
   /** Validates, decodes and stores base64 text; repeated text is answered without decoding. */
@@ -269,7 +292,7 @@ export class MediaStore {
     }
     const flight = (async () => {
       const bytes = decodeBase64Strict(text, this.options.maxEntryBytes);
-      const entry = await this.load(digest('sha256', bytes), bytes);
+      const entry = await this.load(digest('sha256', bytes), this.incomingBytes(bytes));
       this.base64.remember(text, entry.info.hash);
       return entry;
     })().finally(() => this.base64Flights.delete(text));
@@ -277,8 +300,12 @@ export class MediaStore {
     return flight;
   }
 
+  private incomingBytes(bytes: Uint8Array): Incoming {
+    return incomingBytes(this.fs, () => this.layout.tmp(this.ownerTag), bytes);
+  }
+
   /** Single-flight by content hash: one caller writes, the others share its result. */
-  private load(hash: string, bytes: Uint8Array): Promise<Entry> {
+  private load(hash: string, incoming: Incoming): Promise<Entry> {
     const entry = this.entries.get(hash);
     if (entry && !entry.deleting) {
       this.counters.hashedHits++;
@@ -288,24 +315,24 @@ export class MediaStore {
     const running = this.flights.get(hash);
     if (running) {
       this.counters.coalesced++;
-      this.counters.bytesNotWritten += bytes.length;
+      this.counters.bytesNotWritten += incoming.size;
       return running;
     }
     const flight = this.locks
-      .run(this.layout.lockTarget(hash), () => this.loadLocked(hash, bytes))
+      .run(this.layout.lockTarget(hash), () => this.loadLocked(hash, incoming))
       .finally(() => this.flights.delete(hash));
     this.flights.set(hash, flight);
     return flight;
   }
 
-  private async loadLocked(hash: string, bytes: Uint8Array): Promise<Entry> {
+  private async loadLocked(hash: string, incoming: Incoming): Promise<Entry> {
     // Checked again under the lock (groupcache's double check): a deletion that was running
     // when we started may have been called off.
     const known = this.entries.get(hash);
     if (known && !known.deleting) return known;
-    const ext = sniffExtension(bytes);
+    const ext = incoming.ext;
     const path = this.layout.content(hash, ext);
-    const found = await this.adopt(hash, ext, path, bytes.length);
+    const found = await this.adopt(hash, ext, path, incoming.size);
     // The marker goes down beside the write (it is needed either way); a failed put removes it.
     const marking = addMarker(this.fs, this.layout, hash, this.marker).then(
       () => undefined,
@@ -313,7 +340,7 @@ export class MediaStore {
     );
     let info: MediaInfo;
     try {
-      info = found.info ?? (await this.publish(hash, ext, path, bytes, found.fileExists));
+      info = found.info ?? (await this.publish(hash, ext, path, incoming, found.fileExists));
     } catch (err) {
       if ((await marking) === undefined) await removeMarker(this.fs, this.layout, hash, this.marker).catch(() => undefined);
       throw err;
@@ -354,31 +381,22 @@ export class MediaStore {
     return { fileExists: true };
   }
 
-  private async publish(hash: string, ext: string, path: string, bytes: Uint8Array, fileExists: boolean): Promise<MediaInfo> {
-    let md5: string;
-    if (fileExists) {
-      md5 = digest('md5', bytes); // whole file, lost meta: only the md5 is missing
-    } else {
-      const tmp = this.layout.tmp(this.ownerTag);
-      const folderReady = prepareFolder(this.fs, path);
-      const writing = writeTemp(this.fs, tmp, bytes);
-      md5 = digest('md5', bytes); // on the main thread while the write runs in the threadpool
-      await writing.catch(async (err: unknown) => {
-        await folderReady.catch(() => undefined);
-        throw err;
-      });
-      await moveIntoPlace(this.fs, tmp, path, folderReady);
+  private async publish(hash: string, ext: string, path: string, incoming: Incoming, fileExists: boolean): Promise<MediaInfo> {
+    // A whole file with lost meta needs only its md5.
+    if (!fileExists) {
+      const placed = await incoming.place(path, prepareFolder(this.fs, path));
       this.counters.misses++;
-      this.counters.writes++;
+      this.counters[placed === 'written' ? 'writes' : 'filesMoved']++;
     }
+    const md5 = incoming.md5();
     try {
-      await writeMeta(this.fs, this.layout, { hash, md5, size: bytes.length, ext });
+      await writeMeta(this.fs, this.layout, { hash, md5, size: incoming.size, ext });
     } catch (err) {
       // No entry may point at a file whose md5 is not on record: take the file back.
-      if (!fileExists) await unlinkIfExists(this.fs, path).catch(() => undefined);
+      if (!fileExists) await incoming.takeBack(path).catch(() => undefined);
       throw ioError('write', this.layout.meta(hash), err);
     }
-    return { hash, md5, size: bytes.length, ext, path };
+    return { hash, md5, size: incoming.size, ext, path };
   }
 
   private scheduleDelete(entry: Entry): void {

@@ -14,6 +14,7 @@ export interface StoreFs {
   readFile(path: string, encoding: 'utf8'): Promise<string>;
   writeFile(path: string, data: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
+  copyFile(from: string, to: string): Promise<void>;
   stat(path: string): Promise<{ size: number; mtimeMs: number }>;
   unlink(path: string): Promise<void>;
   rmdir(path: string): Promise<void>;
@@ -26,6 +27,7 @@ export const nodeFs: StoreFs = {
   readFile: (path, encoding) => fsp.readFile(path, encoding),
   writeFile: (path, data) => fsp.writeFile(path, data),
   rename: (from, to) => fsp.rename(from, to),
+  copyFile: (from, to) => fsp.copyFile(from, to),
   stat: (path) => fsp.stat(path),
   unlink: (path) => fsp.unlink(path),
   rmdir: (path) => fsp.rmdir(path),

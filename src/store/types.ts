@@ -36,6 +36,8 @@ export interface StoreStats {
   coalesced: number;
   /** Content files this process wrote. */
   writes: number;
+  /** Content files published by renaming a file a caller handed over (`putFile` with `consume`): no bytes written. */
+  filesMoved: number;
   /** Bytes not written thanks to hits and coalescing. */
   bytesNotWritten: number;
   /** Entries dropped from the index by size, count or idle time (or `evict()`). */

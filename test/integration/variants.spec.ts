@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { createHost, makeJpeg, makeMp4, makePng, makeSilk, type Host, type HostOptions } from '../host';
 import type { OB11Response } from '../host/actions/response';
@@ -99,7 +100,7 @@ describe('integration: the same guarantees for other shapes of broadcast', funct
 
 describe('integration: http(s) images', function () {
   this.timeout(60_000);
-  it('30 sends of one URL within urlCoalesceSeconds download it once, through NapCat’s own downloader', async () => {
+  it('30 sends of one URL within urlCoalesceSeconds download it once, through NapCat’s own downloader, and write it twice in all', async () => {
     const http = await import('node:http');
     const png = makePng({ bytes: 200_000, seed: 99 });
     let served = 0;
@@ -111,8 +112,15 @@ describe('integration: http(s) images', function () {
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/a.png`;
     const host = await hostWithPlugin({ timeScale: 0.05 }, { graceSeconds: 1 });
     try {
+      const written = bytesWrittenByProcess();
       const responses = await burst(host, 30, () => [{ type: 'image', data: { file: url } }], 200);
+      const writes = bytesWrittenByProcess() - written;
+      console.log(`      bytes written by the process during the burst: ${writes} (image ${png.length})`);
       expect(failed(responses).map((r) => r.message)).to.deep.equal([]);
+      // The image server (in this process) sending it once, NapCat's temp file (taken over by
+      // the store, not rewritten) and one NTQQ copy, plus a few KiB of responses, meta and
+      // lease markers. A store that rewrote the download would add a fourth image.
+      if (process.platform === 'linux') expect(writes).to.be.below(3 * png.length + 64 * 1024);
       expect(served, 'HTTP requests').to.equal(1);
       expect(host.counters.downloads, "NapCat's downloads").to.equal(1);
       expect(host.listTemp(), 'NapCat temp files left').to.deep.equal([]);
@@ -123,3 +131,9 @@ describe('integration: http(s) images', function () {
     }
   });
 });
+
+/** Every byte this process has passed to write(2) (Linux `/proc/self/io` wchar). */
+function bytesWrittenByProcess(): number {
+  if (process.platform !== 'linux') return 0;
+  return Number(/wchar: (\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? 0);
+}

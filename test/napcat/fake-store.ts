@@ -1,7 +1,7 @@
 // A MediaStore stand-in for hook unit tests: real files in a temp dir (the hooks copy and hash
 // them), every call counted, faults injectable.
 import { createHash } from 'node:crypto';
-import { rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaSource } from '../../src/napcat/hook-deps';
 import { StoreError } from '../../src/store/errors';
@@ -10,7 +10,7 @@ import type { Lease, MediaInfo } from '../../src/store/types';
 
 export class FakeStore implements MediaSource {
   readonly entries = new Map<string, MediaInfo>();
-  readonly calls = { putBase64: 0, putBytes: 0, acquire: 0, quarantine: 0, writes: 0 };
+  readonly calls = { putBase64: 0, putBytes: 0, putFile: 0, acquire: 0, quarantine: 0, writes: 0, moves: 0 };
   leases = 0;
   /** Thrown by the next puts while set. */
   fault: Error | undefined;
@@ -30,6 +30,20 @@ export class FakeStore implements MediaSource {
     return this.#put(Buffer.from(bytes));
   }
 
+  /** Like MediaStore.putFile: a new content's file is renamed in with `consume`, else removed. */
+  async putFile(source: string, options: { consume: boolean }): Promise<Lease> {
+    this.calls.putFile++;
+    if (this.fault) throw this.fault;
+    const bytes = await readFile(source);
+    const known = this.entries.has(createHash('sha256').update(bytes).digest('hex'));
+    if (!options.consume || known) {
+      const lease = await this.#put(bytes);
+      if (options.consume) await unlink(source);
+      return lease;
+    }
+    return this.#put(bytes, source);
+  }
+
   acquire(hash: string): Lease | undefined {
     this.calls.acquire++;
     const media = this.entries.get(hash);
@@ -45,15 +59,20 @@ export class FakeStore implements MediaSource {
     return true;
   }
 
-  async #put(bytes: Buffer): Promise<Lease> {
+  async #put(bytes: Buffer, moveFrom?: string): Promise<Lease> {
     if (bytes.length === 0) throw new StoreError('EMPTY', '媒体内容为空 / media is empty');
     const hash = createHash('sha256').update(bytes).digest('hex');
     let media = this.entries.get(hash);
     if (!media) {
       const ext = sniffExtension(bytes);
       media = { hash, md5: createHash('md5').update(bytes).digest('hex'), size: bytes.length, ext, path: path.join(this.dir, hash + ext) };
-      await writeFile(media.path, bytes);
-      this.calls.writes++;
+      if (moveFrom) {
+        await rename(moveFrom, media.path);
+        this.calls.moves++;
+      } else {
+        await writeFile(media.path, bytes);
+        this.calls.writes++;
+      }
       this.entries.set(hash, media);
     }
     return this.#lease(media);

@@ -27,6 +27,7 @@ export function fakeDeps(config: Partial<MediaCacheConfig> = {}, options: FakeOp
   const store: MediaSource = options.store ?? {
     putBase64: () => Promise.reject(new Error('no store in this test')),
     putBytes: () => Promise.reject(new Error('no store in this test')),
+    putFile: () => Promise.reject(new Error('no store in this test')),
     acquire: () => undefined,
     quarantine: async () => false,
   };

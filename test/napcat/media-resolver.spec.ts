@@ -81,7 +81,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
       expect(calls.at(-1)).to.deep.equal([segment, ctx]);
     }
     expect(calls).to.have.length(3);
-    expect(store.calls.putBase64 + store.calls.putBytes).to.equal(0);
+    expect(store.calls.putBase64 + store.calls.putBytes + store.calls.putFile).to.equal(0);
   });
 
   it('bad base64 fails the request with 文件处理失败 and makes no store entry; NapCat is not asked', async () => {
@@ -121,7 +121,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
   describe('http(s) URLs', () => {
     const url = 'https://example.test/a.png';
 
-    it('20 requests for one URL within the window: one download through NapCat, one store entry, its temp file removed', async () => {
+    it('20 requests for one URL within the window: one download through NapCat, its temp file taken over by the store (no write)', async () => {
       const deps = fakeDeps({ urlCoalesceSeconds: 10 }, { store });
       const { calls, original } = napcat();
       const wrapped = new MediaResolver(deps).wrap(original);
@@ -130,8 +130,9 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
         contexts.map((ctx) => deps.scopes.run(async () => wrapped({ type: 'image', data: { url, file: 'a.png' } }, ctx))),
       )) as Resolved[];
       expect(calls, "NapCat's downloads").to.have.length(1);
-      expect(store.calls.putBytes).to.equal(1);
-      expect(store.calls.writes).to.equal(1);
+      expect(store.calls.putFile).to.equal(1);
+      expect(store.calls.writes).to.equal(0);
+      expect(store.calls.moves).to.equal(1);
       expect(new Set(results.map((r) => r.path)).size).to.equal(1);
       expect(results.every((r) => r.isLocal)).to.equal(true);
       expect(existsSync(path.join(dir, 'napcat-temp-1')), 'NapCat’s temp file').to.equal(false);

@@ -76,6 +76,7 @@ export function countingFs(fail?: (op: keyof StoreFs, path: string) => string | 
     readFile: wrap('readFile', nodeFs.readFile),
     writeFile: wrap('writeFile', nodeFs.writeFile),
     rename: wrap('rename', nodeFs.rename),
+    copyFile: wrap('copyFile', nodeFs.copyFile),
     stat: wrap('stat', nodeFs.stat),
     unlink: wrap('unlink', nodeFs.unlink),
     rmdir: wrap('rmdir', nodeFs.rmdir),

@@ -1,0 +1,111 @@
+// What a put hands the store: bytes in memory, or a file on disk the store may take over.
+// Both say their size, extension and md5, and how to put themselves under a final name the
+// caller (holding the content's lock) has checked is free.
+import { hash as digest } from 'node:crypto';
+import { ioError } from './errors';
+import { moveIntoPlace, writeTemp } from './publish';
+import { type StoreFs, unlinkIfExists } from './store-fs';
+import { sniffExtension } from './sniff';
+
+/** How a content reached its final name: its bytes written by us, or an existing file renamed. */
+export type Placement = 'written' | 'moved';
+
+export interface Incoming {
+  readonly size: number;
+  readonly ext: string;
+  md5(): string;
+  /** Puts the content at `final` once `folderReady` resolves. */
+  place(final: string, folderReady: Promise<unknown>): Promise<Placement>;
+  /** Undoes `place` (its meta could not be written): nothing may stay under `final`. */
+  takeBack(final: string): Promise<void>;
+}
+
+/** Bytes in memory: written to an exclusive temp file, md5 computed while the write runs. */
+export function incomingBytes(fs: StoreFs, tmpName: () => string, bytes: Uint8Array): Incoming {
+  let md5: string | undefined;
+  const md5Of = () => (md5 ??= digest('md5', bytes));
+  return {
+    size: bytes.length,
+    ext: sniffExtension(bytes),
+    md5: md5Of,
+    async place(final, folderReady) {
+      const tmp = tmpName();
+      const writing = writeTemp(fs, tmp, bytes);
+      md5Of(); // on the main thread while the write runs in the threadpool
+      await writing.catch(async (err: unknown) => {
+        await folderReady.catch(() => undefined);
+        throw err;
+      });
+      await moveIntoPlace(fs, tmp, final, folderReady);
+      return 'written';
+    },
+    takeBack: (final) => unlinkIfExists(fs, final),
+  };
+}
+
+/** A hashed file on disk; its first bytes give the extension. */
+export interface FileDigest {
+  hash: string;
+  md5: string;
+  size: number;
+  head: Uint8Array;
+}
+
+/** A file the store may take over. */
+export interface IncomingFile extends Incoming {
+  /** The source was renamed into the store: it no longer exists under its own name. */
+  readonly moved: boolean;
+}
+
+/**
+ * An existing file. With `consume` it is renamed into place (no bytes written; same
+ * filesystem), or copied when the rename crosses filesystems (`EXDEV`); without, always copied.
+ */
+export function incomingFile(
+  fs: StoreFs,
+  tmpName: () => string,
+  source: string,
+  found: FileDigest,
+  consume: boolean,
+): IncomingFile {
+  let moved = false;
+  return {
+    size: found.size,
+    ext: sniffExtension(found.head),
+    md5: () => found.md5,
+    get moved() {
+      return moved;
+    },
+    async place(final, folderReady) {
+      try {
+        await folderReady;
+      } catch (err) {
+        throw ioError('prepare', final, err);
+      }
+      if (consume) {
+        try {
+          await fs.rename(source, final);
+          moved = true;
+          return 'moved';
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw ioError('publish', final, err);
+        }
+      }
+      const tmp = tmpName();
+      try {
+        await fs.copyFile(source, tmp);
+      } catch (err) {
+        await unlinkIfExists(fs, tmp).catch(() => undefined);
+        throw ioError('write', tmp, err);
+      }
+      await moveIntoPlace(fs, tmp, final, Promise.resolve());
+      return 'written';
+    },
+    async takeBack(final) {
+      if (!moved) return unlinkIfExists(fs, final);
+      // Give the caller its file back, as if the put had never happened.
+      await fs.rename(final, source);
+      moved = false;
+    },
+  };
+}

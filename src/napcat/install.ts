@@ -10,6 +10,7 @@ import { SendGate } from './send-gate';
 import { SendLifecycle } from './send-lifecycle';
 import { SendSources } from './send-sources';
 import { field, objectWithMethods, type Method } from './shapes';
+import { wrapPicElement } from './pic-elements';
 import { wrapVideoElement } from './video-thumbs';
 
 /** OneBot actions whose `_handle` spans one request (`_async`/`_rate_limited` share these instances). */
@@ -66,6 +67,7 @@ export function installHooks(
     { feature: 'send-scope', where: 'ctx.oneBot.apis.MsgApi', path: ['oneBot', 'apis', 'MsgApi'], method: 'createSendElements', make: (o) => lifecycle.wrapCreateSendElements(o) },
     { feature: 'deletion-list', where: 'ctx.oneBot.apis.MsgApi', path: ['oneBot', 'apis', 'MsgApi'], method: 'sendMsgWithOb11UniqueId', make: (o) => lifecycle.wrapSendMsgWithOb11UniqueId(o) },
     { feature: 'base64', where: 'ctx.oneBot.apis.MsgApi', path: ['oneBot', 'apis', 'MsgApi'], method: 'handleOb11FileLikeMessage', make: (o) => resolver.wrap(o) },
+    { feature: 'pic-element', where: 'ctx.oneBot.apis.FileApi', path: ['oneBot', 'apis', 'FileApi'], method: 'createValidSendPicElement', make: wrapPicElement(full) },
     { feature: 'video-thumb', where: 'ctx.oneBot.apis.FileApi', path: ['oneBot', 'apis', 'FileApi'], method: 'createValidSendVideoElement', make: wrapVideoElement(full) },
     { feature: 'uploadFile', where: 'ctx.core.apis.FileApi', path: ['core', 'apis', 'FileApi'], method: 'uploadFile', make: (o) => upload.wrap(o) },
     { feature: 'copyFile', where: 'ctx.core.apis.FileApi', path: ['core', 'apis', 'FileApi'], method: 'copyFile', make: wrapCopyFile(full) },

@@ -1,0 +1,94 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { wrapPicElement } from '../../src/napcat/pic-elements';
+import type { Method } from '../../src/napcat/shapes';
+import { createHost, makeJpeg, makePng, type Host } from '../host';
+import { FakeStore } from './fake-store';
+import { fakeDeps } from './fakes';
+
+type Context = { deleteAfterSentFiles: string[]; peer: { chatType: number; peerUid: string; guildId: string } };
+const context = (): Context => ({ deleteAfterSentFiles: [], peer: { chatType: 2, peerUid: '1', guildId: '' } });
+
+describe('napcat/pic-elements createValidSendPicElement memo (on the NapCat model)', function () {
+  this.timeout(20_000);
+  let host: Host;
+  let dir: string;
+  let store: FakeStore;
+
+  beforeEach(async () => {
+    host = await createHost({ timeScale: 0.05 });
+    dir = await mkdtemp(path.join(tmpdir(), 'pic-elements-'));
+    store = new FakeStore(dir);
+  });
+  afterEach(async () => {
+    await host.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  function setup() {
+    const deps = fakeDeps({}, { store, core: host.core });
+    const fileApi = host.oneBot.apis.FileApi;
+    const napcat = fileApi.createValidSendPicElement.bind(fileApi) as Method;
+    let napcatCalls = 0;
+    const counted: Method = (...args) => {
+      napcatCalls++;
+      return napcat(...args);
+    };
+    const wrapped = wrapPicElement(deps)(counted);
+    return { deps, fileApi, napcat, wrapped, calls: () => napcatCalls };
+  }
+
+  it('elements equal NapCat’s own for every call (summary, sub type, deletion list), NapCat’s builder runs once per content', async () => {
+    const { deps, fileApi, napcat, wrapped, calls } = setup();
+    const images = [makePng({ bytes: 40_000, seed: 1, width: 321, height: 123 }), makeJpeg({ bytes: 8_000, seed: 2, width: 64 })];
+    for (const bytes of images) {
+      const lease = await store.putBytes(bytes);
+      deps.managed.addStoreFile(lease.media);
+      for (const [summary, subType] of [['', 0], ['[动画表情]', 1], ['x', 7], ['', 0]] as const) {
+        const without = context();
+        const withMemo = context();
+        const expected = await napcat(without, lease.media.path, summary, subType, true);
+        const got = await wrapped.call(fileApi, withMemo, lease.media.path, summary, subType, true);
+        expect(got).to.deep.equal(expected);
+        expect(withMemo.deleteAfterSentFiles).to.deep.equal(without.deleteAfterSentFiles);
+      }
+    }
+    expect(calls()).to.equal(images.length);
+  });
+
+  it('a returned element changed by its caller does not change later ones', async () => {
+    const { deps, fileApi, napcat, wrapped } = setup();
+    const lease = await store.putBytes(makePng({ bytes: 10_000, seed: 3 }));
+    deps.managed.addStoreFile(lease.media);
+    const first = (await wrapped.call(fileApi, context(), lease.media.path)) as { picElement: Record<string, unknown> };
+    const second = (await wrapped.call(fileApi, context(), lease.media.path)) as { picElement: Record<string, unknown> };
+    second.picElement.picWidth = -1;
+    first.picElement.picHeight = -1;
+    const third = await wrapped.call(fileApi, context(), lease.media.path);
+    expect(third).to.deep.equal(await napcat(context(), lease.media.path));
+  });
+
+  it('files that are not store files, and an upload that answers another md5, go to NapCat’s builder', async () => {
+    const { deps, fileApi, wrapped, calls } = setup();
+    const lease = await store.putBytes(makePng({ bytes: 10_000, seed: 4 }));
+    await wrapped.call(fileApi, context(), lease.media.path); // not registered as a store file
+    await wrapped.call(fileApi, context(), lease.media.path);
+    expect(calls()).to.equal(2);
+    deps.managed.addStoreFile(lease.media);
+    await wrapped.call(fileApi, context(), lease.media.path);
+    const coreFileApi = host.core.apis.FileApi as unknown as { uploadFile: Method };
+    const real = coreFileApi.uploadFile;
+    const own = Object.hasOwn(coreFileApi, 'uploadFile');
+    coreFileApi.uploadFile = async (...args: unknown[]) => ({ ...((await real.apply(coreFileApi, args)) as object), md5: '0'.repeat(32) });
+    try {
+      await wrapped.call(fileApi, context(), lease.media.path);
+    } finally {
+      if (own) coreFileApi.uploadFile = real;
+      else delete (coreFileApi as Partial<typeof coreFileApi>).uploadFile;
+    }
+    expect(calls()).to.equal(4);
+    expect(deps.faults.some((f) => f.startsWith('pic-element'))).to.equal(true);
+  });
+});

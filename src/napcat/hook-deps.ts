@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import type { MediaStats } from '../stats';
 import type { PathLeases } from '../store/path-leases';
 import type { Lease } from '../store/types';
+import type { AddedLatency } from './added-latency';
 import type { EntryRepair } from './entry-repair';
 import type { FailOpen } from './fail-open';
 import type { ManagedPaths } from './managed-paths';
@@ -32,6 +33,8 @@ export interface HookDeps {
   /** The base64 text behind each store file of the current send, to rebuild a corrupt one. */
   sources: SendSources;
   repair: EntryRepair;
+  /** The plugin's own time per media segment, for `MediaStats.addedLatency`. */
+  latency: AddedLatency;
   managed: ManagedPaths;
   failOpen: FailOpen;
   stats: MediaStats;

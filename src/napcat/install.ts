@@ -1,4 +1,5 @@
 import { copyFile } from 'node:fs/promises';
+import { AddedLatency } from './added-latency';
 import { wrapCopyFile } from './copy-hook';
 import { EntryRepair } from './entry-repair';
 import type { HookDeps } from './hook-deps';
@@ -45,7 +46,7 @@ interface Target {
  */
 export function installHooks(
   patches: MethodPatches,
-  deps: Omit<HookDeps, 'copies' | 'sources' | 'repair'>,
+  deps: Omit<HookDeps, 'copies' | 'sources' | 'repair' | 'latency'>,
   actions: { get(name: string): unknown } | undefined,
 ): InstalledHooks {
   const coreFileApi = objectWithMethods(deps.core, ['apis', 'FileApi'], []);
@@ -57,7 +58,8 @@ export function installHooks(
   );
   const sources = new SendSources(deps.scopes);
   const repair = new EntryRepair({ ...deps, copies, sources });
-  const full: HookDeps = { ...deps, copies, sources, repair };
+  const latency = new AddedLatency(deps.scopes, deps.stats);
+  const full: HookDeps = { ...deps, copies, sources, repair, latency };
   const resolver = new MediaResolver(full);
   const upload = new MediaUpload(full);
   const lifecycle = new SendLifecycle(full);

@@ -53,12 +53,14 @@ export class MediaResolver {
     else return napcat(); // file://, paths, NapCat's own file tokens, data: without ;base64
 
     let lease: Lease;
+    const started = performance.now();
     try {
       lease = await this.#deps.store.putBase64(payload);
     } catch (error) {
       return this.#onPutError(error, segment, napcat);
     }
     this.#deps.sources.remember(lease.media.path, payload);
+    this.#deps.latency.resolved(lease.media.path, performance.now() - started);
     return this.handOver(lease, segment);
   }
 

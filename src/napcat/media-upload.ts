@@ -42,13 +42,17 @@ export class MediaUpload {
     const media = this.#deps.managed.storeFile(filePath);
     if (media && typeof elementType === 'number' && typeof elementSubType === 'number') {
       let fast: UploadResult | undefined;
+      const started = performance.now();
       try {
         fast = await this.#fromStore(media, elementType, elementSubType, uploadGroupFile !== false);
       } catch (error) {
         if (error instanceof CorruptEntryError) throw error; // NapCat's path would send the bad bytes
         this.#deps.failOpen.fault('uploadFile', error, filePath);
       }
+      this.#deps.latency.uploaded(media.path, fast ? performance.now() - started : 0);
       if (fast) return fast;
+    } else if (media) {
+      this.#deps.latency.uploaded(media.path, 0); // NapCat's own pass: its time, not ours
     }
     const result = media ? await this.#napcatChecked(media, napcat) : await napcat();
     if (uploadGroupFile !== false && isUploadResult(result) && result.path !== filePath) {

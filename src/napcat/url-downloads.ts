@@ -48,6 +48,7 @@ export class UrlDownloads {
 
     let lease: Lease | undefined;
     let napcatResult: unknown;
+    let putMs = 0;
     const priv: SendContext = { ...context, deleteAfterSentFiles: [] };
     const hash = (async () => {
       napcatResult = await download(priv);
@@ -57,7 +58,9 @@ export class UrlDownloads {
           throw new Error(`下载结果形状不符 / unexpected download result for ${url.slice(0, 200)}`);
         }
         // The store takes NapCat's temp file over (a rename, no second write of the bytes).
+        const started = performance.now();
         lease = await this.#deps.store.putFile(file, { consume: true });
+        putMs = performance.now() - started;
       } catch (error) {
         throw new OurFault(error);
       }
@@ -78,6 +81,7 @@ export class UrlDownloads {
       context.deleteAfterSentFiles.push(...priv.deleteAfterSentFiles);
       return napcatResult;
     }
+    this.#deps.latency.resolved(lease!.media.path, putMs);
     return handOver(lease!);
   }
 
@@ -90,7 +94,10 @@ export class UrlDownloads {
       throw error; // the shared download failed in NapCat: the waiting requests fail alike
     }
     const lease = this.#deps.store.acquire(hash);
-    return lease ? handOver(lease) : napcat();
+    if (!lease) return napcat();
+    // The wait for the shared download stands in for a download of its own: NapCat's time, not ours.
+    this.#deps.latency.resolved(lease.media.path, 0);
+    return handOver(lease);
   }
 
   #prune(windowMs: number): void {

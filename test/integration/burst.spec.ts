@@ -47,6 +47,9 @@ describe('integration: one 1 MB base64 image to 200 groups at once', function ()
     const stats = await pluginStats(host);
     expect(stats.store.misses, 'store writes').to.equal(1);
     expect(stats.store.hits + stats.store.coalescedPuts, 'the other 199 puts wrote nothing').to.equal(199);
+    // One added-latency sample per image segment (its put plus its uploadFile fast path).
+    expect(stats.addedLatencyMs.count, 'added-latency samples').to.equal(200);
+    console.log(`      added latency p50 ${stats.addedLatencyMs.p50} ms, p95 ${stats.addedLatencyMs.p95} ms, max ${stats.addedLatencyMs.max} ms`);
     // md5 computed once: by the store's single write; NapCat's md5 pass never ran for it.
     expect(napcatUpload.callCount, "NapCat's own uploadFile (its md5 pass)").to.equal(0);
     napcatUpload.restore();

@@ -3,6 +3,7 @@
 import { copyFile } from 'node:fs/promises';
 import { DEFAULT_CONFIG, type MediaCacheConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
+import { AddedLatency } from '../../src/napcat/added-latency';
 import { EntryRepair } from '../../src/napcat/entry-repair';
 import { FailOpen } from '../../src/napcat/fail-open';
 import type { HookDeps, MediaSource } from '../../src/napcat/hook-deps';
@@ -45,6 +46,7 @@ export function fakeDeps(config: Partial<MediaCacheConfig> = {}, options: FakeOp
     copies,
     sources,
     repair,
+    latency: new AddedLatency(scopes, stats),
     managed,
     failOpen: new FailOpen(silentLogger, (f, c) => faults.push(`${f}:${c}`)),
     stats,

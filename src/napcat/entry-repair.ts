@@ -47,10 +47,10 @@ export class EntryRepair {
   }
 
   /** `copies.ensure` for a store file, rebuilding the file first when the copy proves it bad. */
-  async ensureCopy(media: MediaInfo, mediaPath: string): Promise<CopyOutcome> {
+  async ensureCopy(media: MediaInfo, mediaPath: string, trustMs = 0): Promise<CopyOutcome> {
     const { copies } = this.#deps;
     try {
-      return await copies.ensure(media.path, mediaPath, media.size);
+      return await copies.ensure(media.path, mediaPath, media.size, trustMs);
     } catch (error) {
       if (!(error instanceof CorruptSourceError) && (await exists(media.path))) throw error;
       await this.rebuild(media);

@@ -11,6 +11,12 @@ import { ElementType, isUploadResult, msgServiceOf, type Method, type UploadResu
 const SAME_EXT = new Set(['.png', '.jpg', '.gif', '.webp', '.bmp']);
 // file-type calls an ISO-BMFF file mp4 unless its major brand says mov, m4v, heic, avif, 3gp…
 const MP4_BRANDS = new Set(['isom', 'iso2', 'iso4', 'iso5', 'iso6', 'mp41', 'mp42', 'avc1', 'dash', 'mmp4']);
+/**
+ * A copy found good this recently is not stat-ed again here: the send gate checks it right
+ * before every attempt anyway (and puts it back if it vanished), so this stat only cost CPU.
+ * Without the gate a copy deleted within this window is missed here as NapCat would miss it.
+ */
+const COPY_TRUST_MS = 1000;
 
 /**
  * `core.apis.FileApi.uploadFile`, memoised per content. For a store file NapCat's md5 pass,
@@ -94,7 +100,7 @@ export class MediaUpload {
     });
     if (typeof mediaPath !== 'string' || !mediaPath) throw new Error(`媒体路径无效 / bad media path: ${String(mediaPath)}`);
     await this.#leaseMedia(mediaPath, { src: media.path, size: media.size });
-    const outcome = await this.#deps.repair.ensureCopy(media, mediaPath);
+    const outcome = await this.#deps.repair.ensureCopy(media, mediaPath, COPY_TRUST_MS);
     this.#deps.stats.add(outcome === 'copied' ? 'ntqqCopiesMade' : 'ntqqCopiesAvoided');
     return { md5: media.md5, fileName, path: mediaPath, fileSize: media.size, ext };
   }

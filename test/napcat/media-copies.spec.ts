@@ -47,6 +47,23 @@ describe('MediaCopies', () => {
     expect((await readFile(dst)).equals(bytes)).to.equal(true);
   });
 
+  it('trustMs: a copy checked within the window is taken as present without looking; a stale check, forget() or no trust look again', async () => {
+    let native = 0;
+    const copies = new MediaCopies(async (a, b) => { native++; await copyFile(a, b); });
+    await copies.ensure(src, dst, bytes.length);
+    await unlink(dst); // deleted from outside right after the check
+    expect(await copies.ensure(src, dst, bytes.length, 60_000), 'trusted').to.equal('present');
+    expect(native).to.equal(1);
+    expect(await copies.ensure(src, dst, bytes.length), 'no trust: looks and copies').to.equal('copied');
+    await new Promise((r) => setTimeout(r, 20));
+    await unlink(dst);
+    expect(await copies.ensure(src, dst, bytes.length, 10), 'check older than the window').to.equal('copied');
+    copies.forget(dst);
+    await unlink(dst);
+    expect(await copies.ensure(src, dst, bytes.length, 60_000), 'forgotten').to.equal('copied');
+    expect(native).to.equal(4);
+  });
+
   it('accepts a correct file it did not place (md5 from its name) without copying', async () => {
     await writeFile(dst, bytes);
     let native = 0;

@@ -52,8 +52,10 @@ export interface MediaCacheConfig {
    */
   maxPayloadBytes: number;
   /**
-   * Media sends in flight at once, across all peers. Lower eases server-side throttling
-   * during broadcasts; higher finishes a broadcast sooner when the server keeps up.
+   * Sends that may transfer bytes (an md5 the server has not yet confirmed) in flight at once,
+   * across all peers; all media sends together are capped at twice this. Lower eases the link
+   * and server-side throttling during broadcasts; higher finishes a broadcast of many distinct
+   * images sooner. Measured choice of 4 and of the 2× rule: docs/hooks.md, "The send cap".
    */
   maxConcurrentUploads: number;
   retry: RetryConfig;

@@ -6,6 +6,12 @@ export interface UploadGateOptions {
   /** Most sends carrying media keys that may run at once. Counted per send, never weighted by bytes. */
   maxConcurrent: number;
   /**
+   * Most sends that lead at least one key (so may transfer bytes) running at once; they also
+   * count against maxConcurrent. Sends whose keys are all confirmed transfer nothing and are
+   * held only by maxConcurrent. Default: maxConcurrent.
+   */
+  maxLeading?: number;
+  /**
    * How long a key stays confirmed after its upload succeeded, in ms. Longer means fewer
    * serialised leaders; too long risks trusting a server copy that is gone (call forget()).
    * Default 10 minutes.
@@ -29,7 +35,7 @@ export interface UploadGateStats {
   leaderFailures: number;
   /** Gated sends running now. */
   sending: number;
-  /** Gated sends waiting for a free slot under maxConcurrent. */
+  /** Gated sends waiting for a free slot under maxConcurrent or maxLeading. */
   queued: number;
   /** Keys currently confirmed (stale ones may linger until looked up). */
   confirmedKeys: number;
@@ -47,7 +53,8 @@ const DEFAULT_MAX_CONFIRMED = 10_000;
 /**
  * Serialises the first upload of each media key (md5) so the server sees one transfer,
  * then lets every later send of that key through concurrently, because the server
- * deduplicates an upload it already has. A global cap bounds all sends that carry media.
+ * deduplicates an upload it already has. Two caps: one on the sends that lead a key (the
+ * transfers), one on all sends that carry media.
  */
 export class UploadGate {
   readonly #lanes = new Map<string, Lane>();
@@ -55,6 +62,7 @@ export class UploadGate {
   // which treats a start time of 0 as "never expires" (sinon fake clocks start at 0).
   readonly #confirmed: LRUCache<string, number>;
   readonly #limit: ConcurrencyLimit;
+  readonly #leadLimit: ConcurrencyLimit;
   readonly #ttlMs: number;
   readonly #now: () => number;
   #led = 0;
@@ -64,6 +72,7 @@ export class UploadGate {
 
   constructor(options: UploadGateOptions) {
     this.#limit = new ConcurrencyLimit(options.maxConcurrent);
+    this.#leadLimit = new ConcurrencyLimit(options.maxLeading ?? options.maxConcurrent);
     this.#ttlMs = options.confirmTtlMs ?? DEFAULT_CONFIRM_TTL_MS;
     this.#confirmed = new LRUCache({ max: options.maxConfirmed ?? DEFAULT_MAX_CONFIRMED });
     this.#now = options.now ?? (() => Date.now());
@@ -93,7 +102,9 @@ export class UploadGate {
         const release = await this.#claim(key);
         if (release) leading.push({ key, release });
       }
-      const result = await this.#limit.run(send);
+      // A leading send takes its lead slot first, so sends queued for one never hold a
+      // slot under maxConcurrent that confirmed sends could use.
+      const result = leading.length > 0 ? await this.#leadLimit.run(() => this.#limit.run(send)) : await this.#limit.run(send);
       ok = succeeded(result);
       return result;
     } finally {
@@ -125,9 +136,10 @@ export class UploadGate {
     this.#confirmed.clear();
   }
 
-  /** Changes the global cap live; sends in flight keep running (see ConcurrencyLimit.setMax). */
-  setMaxConcurrent(max: number): void {
-    this.#limit.setMax(max);
+  /** Changes the caps live; sends in flight keep running (see ConcurrencyLimit.setMax). */
+  setCaps(maxConcurrent: number, maxLeading = maxConcurrent): void {
+    this.#limit.setMax(maxConcurrent);
+    this.#leadLimit.setMax(maxLeading);
   }
 
   stats(): UploadGateStats {
@@ -137,7 +149,7 @@ export class UploadGate {
       passed: this.#passed,
       leaderFailures: this.#leaderFailures,
       sending: this.#limit.active,
-      queued: this.#limit.waiting,
+      queued: this.#limit.waiting + this.#leadLimit.waiting,
       confirmedKeys: this.#confirmed.size,
     };
   }

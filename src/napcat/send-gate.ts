@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { isRetryableSendError } from '../flight/retryable';
-import { ConcurrencyLimit } from '../flight/concurrency-limit';
 import { RetryPolicy } from '../flight/retry';
 import { UploadGate } from '../flight/upload-gate';
 import type { MediaCacheConfig } from '../config';
@@ -9,7 +8,11 @@ import { field, type Method, type SendElement } from './shapes';
 import { CorruptEntryError } from './entry-repair';
 import { messageOf } from './fail-open';
 
-/** Media sends allowed in NTQQ at once per allowed transfer (see #sends). */
+/**
+ * Media sends allowed in NTQQ at once per allowed transfer. Confirmed sends transfer nothing,
+ * but every send NTQQ is still opening widens the moment in which a file deleted from outside
+ * is missed (docs/hooks.md, "The send cap").
+ */
 const SENDS_PER_TRANSFER = 2;
 
 /** Times the media files are put back before one attempt goes ahead regardless. */
@@ -41,6 +44,11 @@ function retryPolicyOf(config: Readonly<MediaCacheConfig>): RetryPolicy {
   return new RetryPolicy({ ...config.retry });
 }
 
+/** At most `maxConcurrentUploads` transfers (sends leading an unconfirmed md5), all media sends at twice that. */
+function capsOf(config: Readonly<MediaCacheConfig>): { maxConcurrent: number; maxLeading: number } {
+  return { maxConcurrent: SENDS_PER_TRANSFER * config.maxConcurrentUploads, maxLeading: config.maxConcurrentUploads };
+}
+
 /**
  * `core.apis.MsgApi.sendMsg`, where NTQQ uploads: per md5 not yet confirmed one send leads
  * and the rest wait (the server then skips the transfer), a cap on the sends that may transfer,
@@ -50,32 +58,21 @@ function retryPolicyOf(config: Readonly<MediaCacheConfig>): RetryPolicy {
  */
 export class SendGate {
   readonly #deps: HookDeps;
-  // Leadership per md5 only: the gate's own cap would hold sends of a confirmed md5 to the
-  // transfer cap; the two caps below are ours (docs/hooks.md, "The send cap").
-  readonly #gate = new UploadGate({ maxConcurrent: Number.MAX_SAFE_INTEGER });
-  /** At most `maxConcurrentUploads` sends that may transfer bytes: those with an md5 not yet confirmed. */
-  readonly #transfers: ConcurrencyLimit;
-  /**
-   * At most twice that many media sends in NTQQ at once, confirmed ones included: they
-   * transfer nothing, but every send NTQQ is still opening widens the moment in which a file
-   * deleted from outside is missed.
-   */
-  readonly #sends: ConcurrencyLimit;
+  readonly #gate: UploadGate;
   #retry: RetryPolicy;
   #lastGate = { led: 0, followed: 0, passed: 0 };
 
   constructor(deps: HookDeps) {
     this.#deps = deps;
     const config = deps.config();
-    this.#transfers = new ConcurrencyLimit(config.maxConcurrentUploads);
-    this.#sends = new ConcurrencyLimit(SENDS_PER_TRANSFER * config.maxConcurrentUploads);
+    this.#gate = new UploadGate(capsOf(config));
     this.#retry = retryPolicyOf(config);
   }
 
   /** Applies a live config change. */
   reconfigure(config: Readonly<MediaCacheConfig>): void {
-    this.#transfers.setMax(config.maxConcurrentUploads);
-    this.#sends.setMax(SENDS_PER_TRANSFER * config.maxConcurrentUploads);
+    const caps = capsOf(config);
+    this.#gate.setCaps(caps.maxConcurrent, caps.maxLeading);
     this.#retry = retryPolicyOf(config);
   }
 
@@ -98,14 +95,9 @@ export class SendGate {
         () =>
           this.#gate.pass(
             keys,
-            () => {
-              const attempt = async () => {
-                await this.#ensureMedia(paths);
-                return original.apply(self, args);
-              };
-              // A transfer takes its transfer slot first, so waiting transfers never hold send slots.
-              if (keys.every((key) => this.#gate.isConfirmed(key))) return this.#sends.run(attempt);
-              return this.#transfers.run(() => this.#sends.run(attempt));
+            async () => {
+              await this.#ensureMedia(paths);
+              return original.apply(self, args);
             },
             (result) => Boolean(result),
           ),

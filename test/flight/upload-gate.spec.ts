@@ -148,7 +148,7 @@ describe('UploadGate', () => {
     expect(gate.stats()).to.include({ led: 2, passed: 1, followed: 0 });
   });
 
-  it('never exceeds the cap, and a live setMaxConcurrent applies without dropping sends', async () => {
+  it('never exceeds the cap, and a live setCaps applies without dropping sends', async () => {
     const server = new FakeServer();
     const gate = new UploadGate({ maxConcurrent: 4 });
     const batch = (from: number, n: number) =>
@@ -161,10 +161,10 @@ describe('UploadGate', () => {
     const running = batch(100, 100);
     await tick();
     expect(gate.stats().sending).to.equal(4);
-    gate.setMaxConcurrent(10);
+    gate.setCaps(10);
     await tick();
     expect(gate.stats().sending).to.equal(10);
-    gate.setMaxConcurrent(2);
+    gate.setCaps(2);
     const results = await Promise.all(running);
     expect(results.every(ok)).to.equal(true);
     expect(server.maxActive).to.equal(10);
@@ -190,10 +190,45 @@ describe('UploadGate', () => {
     const all = Promise.all(Array.from({ length: 12 }, (_, i) => gate.pass([`k${i}`], send)));
     await tick();
     expect(active).to.equal(3);
-    gate.setMaxConcurrent(1);
+    gate.setCaps(1);
     lowered = true;
     await all;
     expect(maxAfterLowering).to.equal(1);
+  });
+
+  it('caps leading sends (transfers) separately: confirmed sends are held only by the overall cap', async () => {
+    const server = new FakeServer();
+    const gate = new UploadGate({ maxConcurrent: 6, maxLeading: 2 });
+    // 20 distinct new keys: every send leads, so at most 2 run at once.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => gate.pass([`n${i}`], () => server.send([`n${i}`]), ok)));
+    expect(server.maxActive).to.equal(2);
+    expect(server.transfers).to.equal(20);
+
+    // 30 sends of keys already confirmed: they transfer nothing and run 6 at a time.
+    server.maxActive = 0;
+    await Promise.all(Array.from({ length: 30 }, (_, i) => gate.pass([`n${i % 20}`], () => server.send([`n${i % 20}`]), ok)));
+    expect(server.maxActive).to.equal(6);
+    expect(server.transfers).to.equal(20);
+
+    // Mixed: while 10 new keys queue for the 2 lead slots, confirmed sends still get the rest.
+    server.maxActive = 0;
+    let confirmedActive = 0;
+    let maxConfirmedWhileLeading = 0;
+    const leading = Array.from({ length: 10 }, (_, i) => gate.pass([`m${i}`], () => server.send([`m${i}`], 6), ok));
+    const confirmed = Array.from({ length: 10 }, (_, i) =>
+      gate.pass([`n${i}`], async () => {
+        confirmedActive++;
+        maxConfirmedWhileLeading = Math.max(maxConfirmedWhileLeading, confirmedActive);
+        try {
+          return await server.send([`n${i}`]);
+        } finally {
+          confirmedActive--;
+        }
+      }, ok),
+    );
+    await Promise.all([...leading, ...confirmed]);
+    expect(server.maxActive).to.be.at.most(6);
+    expect(maxConfirmedWhileLeading).to.be.at.least(3);
   });
 
   it('does not gate sends without keys', async () => {
@@ -239,6 +274,6 @@ describe('UploadGate', () => {
   it('rejects a cap that is not a positive integer', () => {
     expect(() => new UploadGate({ maxConcurrent: 0 })).to.throw(RangeError);
     const gate = new UploadGate({ maxConcurrent: 1 });
-    expect(() => gate.setMaxConcurrent(1.5)).to.throw(RangeError);
+    expect(() => gate.setCaps(1.5)).to.throw(RangeError);
   });
 });

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { expect } from 'chai';
 import { MediaStore } from '../../src/store/media-store';
-import type { Lease } from '../../src/store/types';
 import { PNG_1x1, countingFs, filesUnder, removeDir, tempDir } from './helpers';
 
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');

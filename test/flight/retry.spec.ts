@@ -1,18 +1,8 @@
 import { expect } from 'chai';
 import { RetryPolicy, type AttemptReport } from '../../src/flight/retry';
 import { isRetryableSendError } from '../../src/flight/retryable';
-
-/** mulberry32: a seeded uniform [0, 1) so delays are reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// A seeded uniform [0, 1) so delays are reproducible.
+import { seededRandom as seeded } from '../host/random';
 
 const RICH_MEDIA_FAILED =
   'EventChecker Failed: NTEvent serviceAndMethod:NodeIKernelMsgService/sendMsg ListenerName:NodeIKernelMsgListener/onMsgInfoListUpdate EventRet:\n' +

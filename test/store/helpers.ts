@@ -1,4 +1,5 @@
 // Shared test fixtures for the store: temp dirs, real minimal images, a fault-injecting fs.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,16 +32,14 @@ export async function filesUnder(dir: string, sub: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath ?? e.path, e.name).slice(dir.length + 1));
 }
 
-/** Random bytes from a seeded generator (mulberry32), so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Seeded generator (mulberry32), so failures reproduce: the one the model host uses. */
+export { seededRandom } from '../host/random';
+
+/** A PNG signature followed by random bytes: a distinct content with a known extension. */
+export function pngLike(size: number): Buffer {
+  const b = randomBytes(size);
+  PNG_1x1.copy(b, 0, 0, 8);
+  return b;
 }
 
 export function errnoError(code: string): NodeJS.ErrnoException {

@@ -4,15 +4,10 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { MediaStore } from '../../src/store/media-store';
-import { PNG_1x1, countingFs, filesUnder, removeDir, tempDir } from './helpers';
+import { countingFs, filesUnder, pngLike, removeDir, tempDir } from './helpers';
 
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 
-function pngLike(size: number): Buffer {
-  const b = randomBytes(size);
-  PNG_1x1.copy(b, 0, 0, 8);
-  return b;
-}
 
 describe('store/media-store putFile', () => {
   let dir: string;

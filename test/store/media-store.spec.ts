@@ -1,18 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { expect } from 'chai';
 import { MediaStore } from '../../src/store/media-store';
-import { PNG_1x1, countingFs, filesUnder, removeDir, tempDir } from './helpers';
+import { countingFs, filesUnder, PNG_1x1, pngLike, removeDir, tempDir } from './helpers';
 
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 
-/** A PNG header followed by random bytes: a distinct content with a known extension. */
-function pngLike(size: number): Buffer {
-  const b = randomBytes(size);
-  PNG_1x1.copy(b, 0, 0, 8);
-  return b;
-}
 
 describe('store/media-store MediaStore', () => {
   let dir: string;

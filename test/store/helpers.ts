@@ -4,6 +4,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../src/logger';
+import type { MediaStore } from '../../src/store/media-store';
 import { nodeFs, type StoreFs } from '../../src/store/store-fs';
 
 /** 1×1 images, complete files (not just signatures). */
@@ -24,6 +25,27 @@ export async function tempDir(): Promise<string> {
 
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+}
+
+export interface StoreFixture {
+  /** A fresh temp dir for each test. */
+  dir: string;
+  /** The store a test opens; closed after the test, before its dir is removed. */
+  store: MediaStore | undefined;
+}
+
+/** Registers the per-test temp dir and store cleanup every store spec needs. */
+export function storeFixture(): StoreFixture {
+  const t: StoreFixture = { dir: '', store: undefined };
+  beforeEach(async () => {
+    t.dir = await tempDir();
+  });
+  afterEach(async () => {
+    await t.store?.close();
+    t.store = undefined;
+    await removeDir(t.dir);
+  });
+  return t;
 }
 
 /** Relative paths of all files under `dir/sub`. */

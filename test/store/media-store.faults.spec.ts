@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { StoreError } from '../../src/store/errors';
 import { MediaStore } from '../../src/store/media-store';
 import { type StoreFs, nodeFs } from '../../src/store/store-fs';
-import { PNG_1x1, errnoError, filesUnder, removeDir, tempDir } from './helpers';
+import { errnoError, filesUnder, PNG_1x1, storeFixture } from './helpers';
 
 type Step = 'open' | 'write' | 'rename' | 'meta' | 'marker';
 
@@ -43,16 +43,7 @@ function faultyFs(): { fs: StoreFs; arm(step: Step, code: string): void; disarm(
 }
 
 describe('store/media-store MediaStore under I/O faults', () => {
-  let dir: string;
-  let store: MediaStore | undefined;
-  beforeEach(async () => {
-    dir = await tempDir();
-  });
-  afterEach(async () => {
-    await store?.close();
-    store = undefined;
-    await removeDir(dir);
-  });
+  const t = storeFixture();
 
   const cases: Array<[Step, string]> = [
     ['write', 'ENOSPC'],
@@ -64,10 +55,10 @@ describe('store/media-store MediaStore under I/O faults', () => {
   for (const [step, code] of cases) {
     it(`${code} at ${step}: rejects with a fallback IO error, leaves nothing behind, and a later put succeeds`, async () => {
       const faults = faultyFs();
-      store = await MediaStore.open({ dir, fs: faults.fs });
+      t.store = await MediaStore.open({ dir: t.dir, fs: faults.fs });
       const bytes = Buffer.concat([PNG_1x1.subarray(0, 8), randomBytes(100_000)]);
       faults.arm(step, code);
-      const err = await store.putBytes(bytes).then(
+      const err = await t.store.putBytes(bytes).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -76,32 +67,32 @@ describe('store/media-store MediaStore under I/O faults', () => {
       expect(storeErr).to.include({ code: 'IO', fallback: true, errno: code });
       expect(storeErr.message).to.contain(code);
       expect((storeErr.cause as NodeJS.ErrnoException).code).to.equal(code);
-      expect(await filesUnder(dir, 'tmp'), 'temp files').to.deep.equal([]);
-      expect(await filesUnder(dir, 'content'), 'content files').to.deep.equal([]);
-      expect(store.stats()).to.include({ entries: 0, leases: 0, writes: step === 'meta' ? 1 : 0 });
+      expect(await filesUnder(t.dir, 'tmp'), 'temp files').to.deep.equal([]);
+      expect(await filesUnder(t.dir, 'content'), 'content files').to.deep.equal([]);
+      expect(t.store.stats()).to.include({ entries: 0, leases: 0, writes: step === 'meta' ? 1 : 0 });
 
       faults.disarm();
-      const lease = await store.putBytes(bytes);
+      const lease = await t.store.putBytes(bytes);
       expect((await readFile(lease.media.path)).equals(bytes)).to.equal(true);
-      expect(await filesUnder(dir, 'content')).to.have.length(1);
+      expect(await filesUnder(t.dir, 'content')).to.have.length(1);
       lease.release();
     });
   }
 
   it('EACCES on the lease marker: no entry, and the published file is adopted by the next put without a rewrite', async () => {
     const faults = faultyFs();
-    store = await MediaStore.open({ dir, fs: faults.fs });
+    t.store = await MediaStore.open({ dir: t.dir, fs: faults.fs });
     const bytes = Buffer.concat([PNG_1x1.subarray(0, 8), randomBytes(10_000)]);
     faults.arm('marker', 'EACCES');
-    const code = await store.putBytes(bytes).then(
+    const code = await t.store.putBytes(bytes).then(
       () => 'ok',
       (e: StoreError) => `${e.code}/${e.errno}/${e.fallback}`,
     );
     expect(code).to.equal('IO/EACCES/true');
-    expect(store.stats()).to.include({ entries: 0, leases: 0, writes: 1 });
+    expect(t.store.stats()).to.include({ entries: 0, leases: 0, writes: 1 });
     faults.disarm();
-    const lease = await store.putBytes(bytes);
-    expect(store.stats()).to.include({ entries: 1, writes: 1, hashedHits: 1 });
+    const lease = await t.store.putBytes(bytes);
+    expect(t.store.stats()).to.include({ entries: 1, writes: 1, hashedHits: 1 });
     expect((await readFile(lease.media.path)).equals(bytes)).to.equal(true);
     lease.release();
   });

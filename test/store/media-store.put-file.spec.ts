@@ -4,25 +4,18 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { MediaStore } from '../../src/store/media-store';
-import { countingFs, filesUnder, pngLike, removeDir, tempDir } from './helpers';
+import { countingFs, filesUnder, pngLike, storeFixture } from './helpers';
 
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 
 
 describe('store/media-store putFile', () => {
-  let dir: string;
+  const t = storeFixture();
   let outside: string;
-  let store: MediaStore | undefined;
 
   beforeEach(async () => {
-    dir = await tempDir();
-    outside = join(dir, 'downloads');
+    outside = join(t.dir, 'downloads');
     await mkdir(outside);
-  });
-  afterEach(async () => {
-    await store?.close();
-    store = undefined;
-    await removeDir(dir);
   });
 
   async function downloaded(bytes: Uint8Array, name = randomBytes(4).toString('hex')): Promise<string> {
@@ -33,94 +26,94 @@ describe('store/media-store putFile', () => {
 
   it('consume, new content: the file is renamed into the store (same inode, no bytes written) and the source is gone', async () => {
     const { fs, calls } = countingFs();
-    store = await MediaStore.open({ dir: join(dir, 'store'), fs });
+    t.store = await MediaStore.open({ dir: join(t.dir, 'store'), fs });
     const bytes = pngLike(300_000);
     const source = await downloaded(bytes);
     const inode = (await stat(source)).ino;
-    const lease = await store.putFile(source, { consume: true });
+    const lease = await t.store.putFile(source, { consume: true });
     expect(existsSync(source)).to.equal(false);
     expect((await stat(lease.media.path)).ino).to.equal(inode);
     expect(lease.media).to.include({ md5: md5(bytes), size: bytes.length, ext: '.png' });
     expect((await readFile(lease.media.path)).equals(bytes)).to.equal(true);
     expect(calls.open ?? 0).to.equal(0); // no temp file opened for writing
     expect(calls.copyFile ?? 0).to.equal(0);
-    expect(store.stats()).to.include({ writes: 0, filesMoved: 1, misses: 1 });
-    expect(await filesUnder(join(dir, 'store'), 'content')).to.have.length(1);
-    expect(await filesUnder(join(dir, 'store'), 'tmp')).to.have.length(0);
+    expect(t.store.stats()).to.include({ writes: 0, filesMoved: 1, misses: 1 });
+    expect(await filesUnder(join(t.dir, 'store'), 'content')).to.have.length(1);
+    expect(await filesUnder(join(t.dir, 'store'), 'tmp')).to.have.length(0);
     lease.release();
   });
 
   it('consume, content already stored: the source is removed and nothing is written', async () => {
-    store = await MediaStore.open({ dir: join(dir, 'store') });
+    t.store = await MediaStore.open({ dir: join(t.dir, 'store') });
     const bytes = pngLike(50_000);
-    const first = await store.putBytes(bytes);
+    const first = await t.store.putBytes(bytes);
     const source = await downloaded(bytes);
-    const lease = await store.putFile(source, { consume: true });
+    const lease = await t.store.putFile(source, { consume: true });
     expect(existsSync(source)).to.equal(false);
     expect(lease.media).to.deep.equal(first.media);
-    expect(store.stats()).to.include({ writes: 1, filesMoved: 0, misses: 1 });
+    expect(t.store.stats()).to.include({ writes: 1, filesMoved: 0, misses: 1 });
     first.release();
     lease.release();
   });
 
   it('20 concurrent consuming puts of one content: one file published, every source gone, every caller leased', async () => {
-    store = await MediaStore.open({ dir: join(dir, 'store') });
+    t.store = await MediaStore.open({ dir: join(t.dir, 'store') });
     const bytes = pngLike(200_000);
     const sources = await Promise.all(Array.from({ length: 20 }, () => downloaded(bytes)));
-    const leases = await Promise.all(sources.map((s) => store!.putFile(s, { consume: true })));
+    const leases = await Promise.all(sources.map((s) => t.store!.putFile(s, { consume: true })));
     for (const s of sources) expect(existsSync(s)).to.equal(false);
-    expect(await filesUnder(join(dir, 'store'), 'content')).to.have.length(1);
-    expect(await filesUnder(dir, 'downloads')).to.have.length(0);
-    expect(store.stats()).to.include({ writes: 0, filesMoved: 1, leases: 20 });
+    expect(await filesUnder(join(t.dir, 'store'), 'content')).to.have.length(1);
+    expect(await filesUnder(t.dir, 'downloads')).to.have.length(0);
+    expect(t.store.stats()).to.include({ writes: 0, filesMoved: 1, leases: 20 });
     leases.forEach((l) => l.release());
   });
 
   it('EXDEV: the rename crossing filesystems falls back to one copy, then the source is removed', async () => {
     const { fs, calls } = countingFs((op, path) => (op === 'rename' && path.startsWith(outside) ? 'EXDEV' : undefined));
-    store = await MediaStore.open({ dir: join(dir, 'store'), fs });
+    t.store = await MediaStore.open({ dir: join(t.dir, 'store'), fs });
     const bytes = pngLike(100_000);
     const source = await downloaded(bytes);
-    const lease = await store.putFile(source, { consume: true });
+    const lease = await t.store.putFile(source, { consume: true });
     expect(calls.copyFile).to.equal(1);
     expect(existsSync(source)).to.equal(false);
     expect((await readFile(lease.media.path)).equals(bytes)).to.equal(true);
-    expect(store.stats()).to.include({ writes: 1, filesMoved: 0 });
-    expect(await filesUnder(join(dir, 'store'), 'tmp')).to.have.length(0);
+    expect(t.store.stats()).to.include({ writes: 1, filesMoved: 0 });
+    expect(await filesUnder(join(t.dir, 'store'), 'tmp')).to.have.length(0);
     lease.release();
   });
 
   it('without consume the source stays and the store writes its own copy', async () => {
-    store = await MediaStore.open({ dir: join(dir, 'store') });
+    t.store = await MediaStore.open({ dir: join(t.dir, 'store') });
     const bytes = pngLike(10_000);
     const source = await downloaded(bytes);
-    const lease = await store.putFile(source, { consume: false });
+    const lease = await t.store.putFile(source, { consume: false });
     expect((await readFile(source)).equals(bytes)).to.equal(true);
     expect((await stat(lease.media.path)).ino).to.not.equal((await stat(source)).ino);
-    expect(store.stats()).to.include({ writes: 1, filesMoved: 0 });
+    expect(t.store.stats()).to.include({ writes: 1, filesMoved: 0 });
     lease.release();
   });
 
   it('a meta write failing after the rename gives the source back and leaves no entry or content file', async () => {
     const { fs } = countingFs((op, path) => (op === 'writeFile' && path.includes('/meta/') ? 'ENOSPC' : undefined));
-    store = await MediaStore.open({ dir: join(dir, 'store'), fs });
+    t.store = await MediaStore.open({ dir: join(t.dir, 'store'), fs });
     const bytes = pngLike(10_000);
     const source = await downloaded(bytes);
-    const error = await store.putFile(source, { consume: true }).then(
+    const error = await t.store.putFile(source, { consume: true }).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(error).to.include({ code: 'IO', errno: 'ENOSPC' });
     expect((await readFile(source)).equals(bytes)).to.equal(true);
-    expect(await filesUnder(join(dir, 'store'), 'content')).to.have.length(0);
-    expect(store.stats()).to.include({ entries: 0, leases: 0 });
+    expect(await filesUnder(join(t.dir, 'store'), 'content')).to.have.length(0);
+    expect(t.store.stats()).to.include({ entries: 0, leases: 0 });
   });
 
   it('an empty file, a missing file and one over maxEntryBytes fail with the store codes and are left alone', async () => {
-    store = await MediaStore.open({ dir: join(dir, 'store'), maxEntryBytes: 1000 });
+    t.store = await MediaStore.open({ dir: join(t.dir, 'store'), maxEntryBytes: 1000 });
     const empty = await downloaded(new Uint8Array(0));
     const big = await downloaded(pngLike(2000));
     const codes = await Promise.all(
-      [empty, big, join(outside, 'missing')].map((f) => store!.putFile(f, { consume: true }).catch((e: { code: string }) => e.code)),
+      [empty, big, join(outside, 'missing')].map((f) => t.store!.putFile(f, { consume: true }).catch((e: { code: string }) => e.code)),
     );
     expect(codes).to.deep.equal(['EMPTY', 'TOO_LARGE', 'IO']);
     expect(existsSync(empty) && existsSync(big)).to.equal(true);

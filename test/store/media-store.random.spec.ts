@@ -5,21 +5,13 @@ import { expect } from 'chai';
 import { MediaStore } from '../../src/store/media-store';
 import { nodeFs, type StoreFs } from '../../src/store/store-fs';
 import type { Lease } from '../../src/store/types';
-import { filesUnder, removeDir, seededRandom, tempDir } from './helpers';
+import { filesUnder, seededRandom, storeFixture } from './helpers';
 
 const STEPS = 12_000;
 const BOUNDS = { maxEntries: 6, maxTotalBytes: 9000 };
 
 describe('store/media-store MediaStore under a seeded random interleaving', () => {
-  let dir: string;
-  let store: MediaStore | undefined;
-  beforeEach(async () => {
-    dir = await tempDir();
-  });
-  afterEach(async () => {
-    await store?.close();
-    await removeDir(dir);
-  });
+  const t = storeFixture();
 
   for (const seed of [1, 20260527]) {
     it(`seed ${seed}: ${STEPS} steps of put/acquire/release/evict never delete a leased file and end within bounds`, async () => {
@@ -38,8 +30,8 @@ describe('store/media-store MediaStore under a seeded random interleaving', () =
           return nodeFs.unlink(path);
         },
       };
-      store = await MediaStore.open({ dir, fs, ...BOUNDS, idleMs: 0, memoryBudgetBytes: 20_000 });
-      const s = store;
+      t.store = await MediaStore.open({ dir: t.dir, fs, ...BOUNDS, idleMs: 0, memoryBudgetBytes: 20_000 });
+      const s = t.store;
 
       const leases: Lease[] = [];
       const take = (lease: Lease) => {
@@ -89,13 +81,13 @@ describe('store/media-store MediaStore under a seeded random interleaving', () =
       expect(stats.entries).to.be.at.most(BOUNDS.maxEntries);
       expect(stats.bytes).to.be.at.most(BOUNDS.maxTotalBytes);
       expect(stats.evictions).to.be.greaterThan(100);
-      const files = await filesUnder(dir, 'content');
+      const files = await filesUnder(t.dir, 'content');
       expect(files).to.have.length(stats.entries);
       for (const file of files) {
-        const bytes = await readFile(`${dir}/${file}`);
+        const bytes = await readFile(`${t.dir}/${file}`);
         expect(contents.some((c) => c.equals(bytes)), file).to.equal(true);
       }
-      expect(await filesUnder(dir, 'tmp')).to.deep.equal([]);
+      expect(await filesUnder(t.dir, 'tmp')).to.deep.equal([]);
     });
   }
 });

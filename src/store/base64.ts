@@ -5,6 +5,7 @@
 import { StoreError, emptyError, tooLargeError } from './errors';
 
 const PAD = 0x3d; // '='
+const BEYOND_LATIN1 = /[^\x00-\xff]/;
 
 /** Decodes standard or url-safe base64 (padding optional, ASCII whitespace ignored) or throws a StoreError. */
 export function decodeBase64Strict(input: string, maxBytes: number): Buffer {
@@ -13,9 +14,12 @@ export function decodeBase64Strict(input: string, maxBytes: number): Buffer {
     const size = impliedSize(cleanLength(input));
     if (size > maxBytes) throw tooLargeError(size, maxBytes);
   }
-  // Node reads each UTF-16 unit by its low byte, so the length test is only sound for ASCII.
-  const ascii = Buffer.byteLength(input, 'utf8') === input.length;
-  const decoded = ascii ? Buffer.from(input, 'base64') : undefined;
+  // Node 20 reads each UTF-16 unit by its low byte (U+0141 decodes as "A"), so the length test
+  // is only sound when every unit fits in one byte; units 0x80-0xFF are skipped, which the
+  // length test catches. V8 answers this regexp at once for a string it stores one byte per
+  // character (nearly every request body), where a UTF-8 length count reads the whole text.
+  const oneByte = !BEYOND_LATIN1.test(input);
+  const decoded = oneByte ? Buffer.from(input, 'base64') : undefined;
   if (decoded === undefined || decoded.length !== fastImpliedSize(input)) {
     const size = scan(input); // throws on the first defect it finds
     if (decoded === undefined || decoded.length !== size) throw invalid('解码长度不符', 'decoded length mismatch');

@@ -14,8 +14,11 @@ export interface Incoming {
   readonly size: number;
   readonly ext: string;
   md5(): string;
-  /** Puts the content at `final` once `folderReady` resolves. */
-  place(final: string, folderReady: Promise<unknown>): Promise<Placement>;
+  /**
+   * Puts the content at `final` once `folderReady` resolves. `md5Known` is called once, as soon
+   * as the md5 is known (for bytes, while the write runs), so the caller can record it beside.
+   */
+  place(final: string, folderReady: Promise<unknown>, md5Known: (md5: string) => void): Promise<Placement>;
   /** Undoes `place` (its meta could not be written): nothing may stay under `final`. */
   takeBack(final: string): Promise<void>;
 }
@@ -28,11 +31,10 @@ export function incomingBytes(fs: StoreFs, tmpName: () => string, bytes: Uint8Ar
     size: bytes.length,
     ext: sniffExtension(bytes),
     md5: md5Of,
-    async place(final, folderReady) {
+    async place(final, folderReady, md5Known) {
       const tmp = tmpName();
-      const writing = writeTemp(fs, tmp, bytes);
-      md5Of(); // on the main thread while the write runs in the threadpool
-      await writing.catch(async (err: unknown) => {
+      // md5 on the main thread while the threadpool writes the bytes.
+      await writeTemp(fs, tmp, bytes, () => md5Known(md5Of())).catch(async (err: unknown) => {
         await folderReady.catch(() => undefined);
         throw err;
       });
@@ -76,7 +78,8 @@ export function incomingFile(
     get moved() {
       return moved;
     },
-    async place(final, folderReady) {
+    async place(final, folderReady, md5Known) {
+      md5Known(found.md5);
       try {
         await folderReady;
       } catch (err) {

@@ -17,7 +17,7 @@ import { readMeta, writeMeta } from './meta';
 import { type MediaStoreOptions, type ResolvedOptions, resolveOptions } from './options';
 import { type ProcessIdentity, currentIdentity, identityTag } from './process-identity';
 import { digestFile } from './file-digest';
-import { type Incoming, incomingBytes, incomingFile } from './incoming';
+import { type Incoming, type Placement, incomingBytes, incomingFile } from './incoming';
 import { prepareFolder } from './publish';
 import { type StoreFs, nodeFs, statIfExists, unlinkIfExists } from './store-fs';
 import { sweep } from './sweep';
@@ -333,6 +333,8 @@ export class MediaStore {
     const ext = incoming.ext;
     const path = this.layout.content(hash, ext);
     const found = await this.adopt(hash, ext, path, incoming.size);
+    // The write is started first: in a threadpool of four, what is queued before it delays it.
+    const publishing = found.info ? Promise.resolve(found.info) : this.publish(hash, ext, path, incoming, found.fileExists);
     // The marker goes down beside the write (it is needed either way); a failed put removes it.
     const marking = addMarker(this.fs, this.layout, hash, this.marker).then(
       () => undefined,
@@ -340,7 +342,7 @@ export class MediaStore {
     );
     let info: MediaInfo;
     try {
-      info = found.info ?? (await this.publish(hash, ext, path, incoming, found.fileExists));
+      info = await publishing;
     } catch (err) {
       if ((await marking) === undefined) await removeMarker(this.fs, this.layout, hash, this.marker).catch(() => undefined);
       throw err;
@@ -382,15 +384,30 @@ export class MediaStore {
   }
 
   private async publish(hash: string, ext: string, path: string, incoming: Incoming, fileExists: boolean): Promise<MediaInfo> {
+    // The meta is written beside the content, as soon as the md5 is known (see meta.ts for why
+    // a meta whose content is not there yet is harmless).
+    let recording: Promise<void> | undefined;
+    const record = (md5: string) => {
+      recording ??= writeMeta(this.fs, this.layout, { hash, md5, size: incoming.size, ext });
+      recording.catch(() => undefined); // awaited below, once the content is placed
+    };
     // A whole file with lost meta needs only its md5.
     if (!fileExists) {
-      const placed = await incoming.place(path, prepareFolder(this.fs, path));
+      let placed: Placement;
+      try {
+        placed = await incoming.place(path, prepareFolder(this.fs, path), record);
+      } catch (err) {
+        // No meta may stay for a content that did not arrive.
+        if (recording) await recording.then(() => unlinkIfExists(this.fs, this.layout.meta(hash))).catch(() => undefined);
+        throw err;
+      }
       this.counters.misses++;
       this.counters[placed === 'written' ? 'writes' : 'filesMoved']++;
     }
     const md5 = incoming.md5();
+    record(md5);
     try {
-      await writeMeta(this.fs, this.layout, { hash, md5, size: incoming.size, ext });
+      await recording;
     } catch (err) {
       // No entry may point at a file whose md5 is not on record: take the file back.
       if (!fileExists) await incoming.takeBack(path).catch(() => undefined);

@@ -1,6 +1,9 @@
 // The sidecar that remembers md5, size and ext of a published file, so that no process (this
 // one after a restart, or another one sharing the store) hashes the same content with md5
-// again. Written under the content's lock, after the content; a torn or missing one is simply
+// again. Written under the content's lock, beside the content (as soon as its md5 is known);
+// believed only under that lock, and only when the content file is there with the right size,
+// so a meta whose content never arrived (a crash between the two) is never used: the sweep
+// drops it, and the next put of that content rewrites it. A torn or missing one is simply
 // rebuilt from the bytes by the next put of that content.
 import { dirname } from 'node:path';
 import type { StoreLayout } from './layout';
@@ -56,6 +59,14 @@ export async function readMeta(fs: StoreFs, layout: StoreLayout, hash: string): 
 
 export async function writeMeta(fs: StoreFs, layout: StoreLayout, meta: Meta): Promise<void> {
   const path = layout.meta(meta.hash);
-  await fs.mkdir(dirname(path), { recursive: true });
-  await fs.writeFile(path, JSON.stringify({ hash: meta.hash, md5: meta.md5, size: meta.size, ext: meta.ext }));
+  const text = JSON.stringify({ hash: meta.hash, md5: meta.md5, size: meta.size, ext: meta.ext });
+  // The 256 shard folders are made once and never removed, so the first try nearly always
+  // succeeds: a mkdir per put would be one more threadpool round trip on every miss.
+  try {
+    await fs.writeFile(path, text);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    await fs.mkdir(dirname(path), { recursive: true });
+    await fs.writeFile(path, text);
+  }
 }

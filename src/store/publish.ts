@@ -7,8 +7,13 @@ import type { StoreFs } from './store-fs';
 import { unlinkIfExists } from './store-fs';
 import { ioError } from './errors';
 
-/** Writes all of `bytes` to a new file at `tmp`; on failure removes what was written. */
-export async function writeTemp(fs: StoreFs, tmp: string, bytes: Uint8Array): Promise<void> {
+/**
+ * Writes all of `bytes` to a new file at `tmp`; on failure removes what was written.
+ * `alongside` runs on the main thread once the first write is in the threadpool's hands.
+ * It must not run before: the open's callback needs the main thread, so work started
+ * while the open is pending delays the write instead of overlapping it.
+ */
+export async function writeTemp(fs: StoreFs, tmp: string, bytes: Uint8Array, alongside?: () => void): Promise<void> {
   let handle;
   try {
     handle = await fs.open(tmp, 'wx');
@@ -16,8 +21,14 @@ export async function writeTemp(fs: StoreFs, tmp: string, bytes: Uint8Array): Pr
     throw ioError('write', tmp, err);
   }
   try {
-    for (let offset = 0; offset < bytes.length; ) {
-      offset += (await handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
+    let writing = handle.write(bytes, 0, bytes.length);
+    if (alongside) {
+      writing.catch(() => undefined); // awaited just below; not unhandled while alongside runs
+      alongside();
+    }
+    for (let offset = 0; ; writing = handle.write(bytes, offset, bytes.length - offset)) {
+      offset += (await writing).bytesWritten;
+      if (offset >= bytes.length) break;
     }
     await handle.close();
   } catch (err) {

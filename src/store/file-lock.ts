@@ -69,6 +69,8 @@ export function retryPolicy(waitMs: number): { retries: number; minTimeout: numb
 
 export class FileLocks {
   private readonly retries: ReturnType<typeof retryPolicy>;
+  /** Runs whose caller has its result but whose lock is still being released. */
+  private readonly releasing = new Set<Promise<void>>();
 
   constructor(private readonly options: FileLockOptions) {
     this.retries = retryPolicy(options.waitMs);
@@ -77,42 +79,70 @@ export class FileLocks {
   /**
    * Runs `fn` holding the in-process mutex and the cross-process lock for `target`
    * (lock directory `<target>.lock`; its parent must exist; the target itself need not).
+   * Resolves with `fn`'s result as soon as `fn` settles: nothing a caller needs waits for the
+   * lock directory's removal (0.5 ms on this machine's disk). Both the mutex and the lock
+   * stay held until it is removed, so the next holder still starts after it; `settle()`
+   * waits for those removals.
    */
   run<T>(target: string, fn: () => Promise<T>): Promise<T>;
   /** As above, but gives up (resolving undefined) when `wanted()` is false once the mutex is ours. */
   run<T>(target: string, fn: () => Promise<T>, wanted: () => boolean): Promise<T | undefined>;
   run<T>(target: string, fn: () => Promise<T>, wanted?: () => boolean): Promise<T | undefined> {
-    return withKeyedMutex(target, async () => {
-      if (wanted && !wanted()) return undefined;
-      const release = await this.acquire(target);
-      try {
-        return await fn();
-      } finally {
-        await this.release(target, release);
-      }
+    return new Promise<T | undefined>((resolve, reject) => {
+      const held = withKeyedMutex(target, async () => {
+        if (wanted && !wanted()) return resolve(undefined);
+        const release = await this.acquire(target);
+        try {
+          resolve(await fn());
+        } catch (err) {
+          reject(err);
+        } finally {
+          await this.release(target, release);
+        }
+      }).catch(reject); // the acquire failed; release() never rejects
+      this.releasing.add(held);
+      void held.finally(() => this.releasing.delete(held));
     });
+  }
+
+  /** Resolves when every lock taken so far has been released. */
+  async settle(): Promise<void> {
+    while (this.releasing.size > 0) await Promise.allSettled([...this.releasing]);
   }
 
   private async acquire(target: string): Promise<() => Promise<void>> {
     const lockfilePath = `${target}.lock`;
     let reported = false;
+    const options = {
+      realpath: false,
+      lockfilePath,
+      stale: this.options.staleMs,
+      onCompromised: (err: Error) => {
+        if (reported) return;
+        reported = true;
+        this.options.logger.warn(
+          `[media-cache] 跨进程锁失效（被删除或长时间未刷新），本次操作继续：${lockfilePath} / ` +
+            `cross-process lock compromised (removed or not refreshed in time); continuing: ${err.message}`,
+        );
+      },
+    };
+    // A free lock (nearly always) is taken with one synchronous attempt: a mkdir and a stat of
+    // a few tens of µs. Each step of the async API waits its turn in a threadpool that the
+    // store's own writes keep busy: 1.2 ms to lock and 0.75 ms to unlock per 1 MiB miss,
+    // measured during the store bench. A held lock, or any error, takes the async path below,
+    // which retries and reports.
+    try {
+      lockfileLibrary().lockSync(target, options);
+      // Released through the async API: the removal is off the caller's path (see run()),
+      // so it need not block the main thread. It finds the lock by the same resolved path.
+      return () => lockfileLibrary().unlock(target, { realpath: false, lockfilePath });
+    } catch {
+      // fall through
+    }
     try {
       // The retry library retries every failed attempt, so Windows' transient EPERM on a
       // delete-pending lock directory is retried here like EEXIST.
-      return await lockfileLibrary().lock(target, {
-        realpath: false,
-        lockfilePath,
-        stale: this.options.staleMs,
-        retries: this.retries,
-        onCompromised: (err) => {
-          if (reported) return;
-          reported = true;
-          this.options.logger.warn(
-            `[media-cache] 跨进程锁失效（被删除或长时间未刷新），本次操作继续：${lockfilePath} / ` +
-              `cross-process lock compromised (removed or not refreshed in time); continuing: ${err.message}`,
-          );
-        },
-      });
+      return await lockfileLibrary().lock(target, { ...options, retries: this.retries });
     } catch (err) {
       if (err instanceof StoreError) throw err;
       if (errnoOf(err) === 'ELOCKED') throw lockTimeoutError(lockfilePath, this.options.waitMs, err);

@@ -200,9 +200,10 @@ export class MediaStore {
     });
   }
 
-  /** Resolves when every deletion scheduled so far has finished. */
+  /** Resolves when every deletion scheduled so far has finished and its lock is released. */
   async settle(): Promise<void> {
     while (this.deletions.size > 0) await Promise.allSettled([...this.deletions]);
+    await this.locks.settle();
   }
 
   stats(): StoreStats {

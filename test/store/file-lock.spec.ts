@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, rmdir, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -63,10 +64,37 @@ describe('store/file-lock FileLocks', () => {
     const old = new Date(Date.now() - 60_000);
     await utimes(`${target}.lock`, old, old);
     expect(await locks.run(target, async () => 'ran')).to.equal('ran');
+    await locks.settle();
     await stat(`${target}.lock`).then(
       () => expect.fail('lock directory left behind'),
       (e: NodeJS.ErrnoException) => expect(e.code).to.equal('ENOENT'),
     );
+  });
+
+  // run() answers once fn settles and removes the lock directory afterwards (a bench
+  // property, not asserted here: the removal runs on a threadpool thread, so a test cannot
+  // catch the directory before it goes). What must hold: answers and errors arrive, the next
+  // holder gets the lock, and settle() waits for every removal.
+  it('delivers results and errors, hands the lock on, and settle() waits until the lock directory is gone', async () => {
+    const locks = new FileLocks({ staleMs: 5000, waitMs: 2000, logger: recordingLogger() });
+    const target = join(dir, 'handover');
+    const lockDir = `${target}.lock`;
+    const inside: boolean[] = [];
+    const holder = (name: string) => async () => {
+      inside.push(existsSync(lockDir));
+      return name;
+    };
+    expect(await Promise.all([locks.run(target, holder('first')), locks.run(target, holder('second'))])).to.deep.equal([
+      'first',
+      'second',
+    ]);
+    expect(inside).to.deep.equal([true, true]);
+    await locks.settle();
+    expect(existsSync(lockDir)).to.equal(false);
+    const err = await locks.run(target, async () => Promise.reject(new Error('boom'))).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(Error).with.property('message', 'boom');
+    await locks.settle();
+    expect(existsSync(lockDir)).to.equal(false);
   });
 
   it('a compromised lock (its directory removed while held) is logged once and raises no uncaught exception', async () => {

@@ -5,13 +5,13 @@
 // Store hit: the same image again, as a fresh string copy (what JSON.parse gives each request).
 // Store miss: a new image every time. Targets: hit ≤ 0.05× baseline, miss ≤ 1.2× baseline.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { createReadStream, writeFileSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MediaStore } from '../src/store/index';
-import { collectGarbage, median, peakRssBytes, timeOnce } from './lib/measure';
+import { median, peakRssBytes, quiesce, timeOnce } from './lib/measure';
 
 export interface StoreBenchOptions {
   /** Image sizes in MiB. Default [1, 5]. */
@@ -67,10 +67,15 @@ async function md5OfFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** NapCat's local work per send; returns the two files it leaves for its own later cleanup. */
+/**
+ * NapCat's local work per send; returns the two files it leaves for its own later cleanup.
+ * The temp file is written synchronously, as NapCat does (reference/napcat-pipeline.md §1,
+ * the base64:// row: `fs.writeFileSync(<temp>/<uuid>, buf)`); the md5 is streamed, and the
+ * copy (QQ's native one in NapCat) is Node's.
+ */
 async function baselineSend(text: string, tempDir: string, mediaDir: string): Promise<string[]> {
   const temp = join(tempDir, randomUUID());
-  await writeFile(temp, Buffer.from(text, 'base64'));
+  writeFileSync(temp, Buffer.from(text, 'base64'));
   const md5 = await md5OfFile(temp);
   const media = join(mediaDir, `${md5}-${randomUUID()}.png`);
   await copyFile(temp, media);
@@ -99,24 +104,24 @@ export async function runStoreBench(options: StoreBenchOptions = {}): Promise<St
         log(`  ${sizeMiB} MiB: ${warm ? '预热 / warm-up' : `第 ${i - 1}/${runs} 轮 / run ${i - 1}/${runs}`}`);
         // Cases interleaved in each run, so drift on a shared machine hits them alike.
         let text = freshCopy(repeated);
-        collectGarbage();
+        await quiesce();
         let leftovers: string[] = [];
         const baseline = await timeOnce(async () => void (leftovers = await baselineSend(text, tempDir, mediaDir)));
         await Promise.all(leftovers.map((p) => unlink(p)));
 
         text = freshCopy(repeated);
-        collectGarbage();
+        await quiesce();
         const hit = await timeOnce(async () => (await store.putBase64(text)).release());
 
         const fresh = imageText(size);
         text = freshCopy(fresh);
-        collectGarbage();
+        await quiesce();
         const miss = await timeOnce(async () => (await store.putBase64(text)).release());
 
         // The image just stored, as another text (url-safe alphabet): not in the fast path,
         // so decoded and hashed, then found in the index without a write.
         text = freshCopy(Buffer.from(fresh, 'base64').toString('base64url'));
-        collectGarbage();
+        await quiesce();
         const hashed = await timeOnce(async () => (await store.putBase64(text)).release());
         if (warm) continue;
         samples.baseline.push(baseline);

@@ -4,7 +4,7 @@
 import { hash as digest } from 'node:crypto';
 import { ioError } from './errors';
 import { moveIntoPlace, writeTemp } from './publish';
-import { type StoreFs, unlinkIfExists } from './store-fs';
+import { type StoreFileHandle, type StoreFs, unlinkIfExists } from './store-fs';
 import { sniffExtension } from './sniff';
 
 /** How a content reached its final name: its bytes written by us, or an existing file renamed. */
@@ -21,20 +21,27 @@ export interface Incoming {
   place(final: string, folderReady: Promise<unknown>, md5Known: (md5: string) => void): Promise<Placement>;
   /** Undoes `place` (its meta could not be written): nothing may stay under `final`. */
   takeBack(final: string): Promise<void>;
+  /** Starts what `place` will need first (creating the temp file) while the caller waits for the lock. */
+  prepare(): void;
+  /** Undoes `prepare` if `place` was not called after all (the content was there). */
+  discard(): Promise<void>;
 }
 
 /** Bytes in memory: written to an exclusive temp file, md5 computed while the write runs. */
 export function incomingBytes(fs: StoreFs, tmpName: () => string, bytes: Uint8Array): Incoming {
   let md5: string | undefined;
   const md5Of = () => (md5 ??= digest('md5', bytes));
+  let early: { tmp: string; opening: Promise<StoreFileHandle> } | undefined;
+  let placed = false;
   return {
     size: bytes.length,
     ext: sniffExtension(bytes),
     md5: md5Of,
     async place(final, folderReady, md5Known) {
-      const tmp = tmpName();
+      placed = true;
+      const tmp = early?.tmp ?? tmpName();
       // md5 on the main thread while the threadpool writes the bytes.
-      await writeTemp(fs, tmp, bytes, () => md5Known(md5Of())).catch(async (err: unknown) => {
+      await writeTemp(fs, tmp, bytes, () => md5Known(md5Of()), early?.opening).catch(async (err: unknown) => {
         await folderReady.catch(() => undefined);
         throw err;
       });
@@ -42,6 +49,21 @@ export function incomingBytes(fs: StoreFs, tmpName: () => string, bytes: Uint8Ar
       return 'written';
     },
     takeBack: (final) => unlinkIfExists(fs, final),
+    prepare() {
+      if (early || placed) return;
+      const tmp = tmpName();
+      const opening = fs.open(tmp, 'wx');
+      opening.catch(() => undefined); // reported by place, or dropped by discard
+      early = { tmp, opening };
+    },
+    async discard() {
+      if (!early || placed) return;
+      placed = true; // nothing to place any more
+      const handle = await early.opening.catch(() => undefined);
+      if (!handle) return;
+      await handle.close().catch(() => undefined);
+      await unlinkIfExists(fs, early.tmp).catch(() => undefined);
+    },
   };
 }
 
@@ -110,5 +132,8 @@ export function incomingFile(
       await fs.rename(final, source);
       moved = false;
     },
+    // Mostly renamed into place, not written: nothing worth starting early.
+    prepare: () => undefined,
+    discard: async () => undefined,
   };
 }

@@ -319,9 +319,14 @@ export class MediaStore {
       this.counters.bytesNotWritten += incoming.size;
       return running;
     }
+    // The temp file is created while we wait for the lock; dropped if the content was there.
+    incoming.prepare();
     const flight = this.locks
       .run(this.layout.lockTarget(hash), () => this.loadLocked(hash, incoming))
-      .finally(() => this.flights.delete(hash));
+      .finally(async () => {
+        await incoming.discard();
+        this.flights.delete(hash);
+      });
     this.flights.set(hash, flight);
     return flight;
   }

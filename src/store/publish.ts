@@ -3,20 +3,27 @@
 // is killed. The caller holds the content's lock and has checked that the final name is free,
 // so the rename never replaces a file.
 import { dirname } from 'node:path';
-import type { StoreFs } from './store-fs';
+import type { StoreFileHandle, StoreFs } from './store-fs';
 import { unlinkIfExists } from './store-fs';
 import { ioError } from './errors';
 
 /**
- * Writes all of `bytes` to a new file at `tmp`; on failure removes what was written.
+ * Writes all of `bytes` to a new file at `tmp` (or to `opening`, the exclusive open of `tmp`
+ * when the caller started it early); on failure removes what was written.
  * `alongside` runs on the main thread once the first write is in the threadpool's hands.
  * It must not run before: the open's callback needs the main thread, so work started
  * while the open is pending delays the write instead of overlapping it.
  */
-export async function writeTemp(fs: StoreFs, tmp: string, bytes: Uint8Array, alongside?: () => void): Promise<void> {
+export async function writeTemp(
+  fs: StoreFs,
+  tmp: string,
+  bytes: Uint8Array,
+  alongside?: () => void,
+  opening: Promise<StoreFileHandle> = fs.open(tmp, 'wx'),
+): Promise<void> {
   let handle;
   try {
-    handle = await fs.open(tmp, 'wx');
+    handle = await opening;
   } catch (err) {
     throw ioError('write', tmp, err);
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { MediaStore } from '../../src/store/media-store';
 import { countingFs, filesUnder, PNG_1x1, pngLike, storeFixture } from './helpers';
@@ -148,5 +149,29 @@ describe('store/media-store MediaStore', () => {
     expect(lease.media).to.deep.equal(first);
     expect(t.store.stats()).to.include({ writes: 0, hashedHits: 1 });
     lease.release();
+  });
+
+  // A miss creates its temp file while it waits for the lock; these puts end without one.
+  it('leaves no temp file when the content is already on disk or the lock cannot be had', async () => {
+    const bytes = pngLike(200_000);
+    t.store = await MediaStore.open({ dir: t.dir });
+    (await t.store.putBytes(bytes)).release();
+    await t.store.close();
+
+    const probe = countingFs();
+    t.store = await MediaStore.open({ dir: t.dir, fs: probe.fs, lockWaitMs: 100 });
+    const opensBefore = probe.calls.open ?? 0;
+    const lease = await t.store.putBytes(bytes); // published by the earlier run: adopted
+    expect(t.store.stats()).to.include({ writes: 0 });
+    expect(probe.calls.open ?? 0).to.equal(opensBefore + 1); // the early temp file, then dropped
+    expect(await filesUnder(t.dir, 'tmp')).to.deep.equal([]);
+    lease.release();
+
+    const other = pngLike(200_000);
+    const hash = createHash('sha256').update(other).digest('hex');
+    await mkdir(join(t.dir, 'locks', `${hash}.lock`)); // another process holds it, and is alive
+    const err = await t.store.putBytes(other).catch((e: unknown) => e);
+    expect(err).to.include({ code: 'LOCK', fallback: true });
+    expect(await filesUnder(t.dir, 'tmp')).to.deep.equal([]);
   });
 });

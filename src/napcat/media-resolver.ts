@@ -7,10 +7,14 @@ import { UrlDownloads } from './url-downloads';
 
 const DATA_BASE64 = /^data:[^,]*;base64,/i;
 
-/** The URI NapCat would read: `url` > `file` > `path` (napcat-pipeline.md §1.1 step 7). */
+/** The field NapCat reads the URI from: `url` > `file` > `path` (napcat-pipeline.md §1.1 step 7). */
+function uriField(segment: FileLikeSegment): 'url' | 'file' | 'path' {
+  const { url, file } = segment.data;
+  return url ? 'url' : file ? 'file' : 'path';
+}
+
 function uriOf(segment: FileLikeSegment): string | undefined {
-  const { url, file, path: p } = segment.data;
-  const uri = url || file || p;
+  const uri = segment.data[uriField(segment)];
   return typeof uri === 'string' ? uri : undefined;
 }
 
@@ -61,7 +65,13 @@ export class MediaResolver {
     }
     this.#deps.sources.remember(lease.media.path, payload);
     this.#deps.latency.resolved(lease.media.path, performance.now() - started);
-    return this.handOver(lease, segment);
+    const result = this.handOver(lease, segment);
+    // The segment no longer needs its text: the store holds the bytes and the send uses the
+    // returned path. Pointing the field at the store file lets the request's own copy of the
+    // text go (7 MB for a 5 MB image) while the send waits, possibly seconds, for the upload;
+    // anything that reads the segment again finds the same bytes, as a local file.
+    segment.data[uriField(segment)] = lease.media.path;
+    return result;
   }
 
   /** Hangs `lease` on the send and returns it the way NapCat returns a local file. */

@@ -1,13 +1,25 @@
 import type { SendScope, SendScopes } from './send-scopes';
 
+/** One content's source text, shared by every request that sent it. */
+interface Source {
+  readonly text: string;
+}
+
 /**
- * The base64 text each store file came from, per send scope: what a corrupt store entry is
- * rebuilt from (EntryRepair). Only a reference to the request's own string is kept, and only
- * as long as its scope object lives.
+ * The base64 text each store file came from, for the requests that sent it: what a corrupt
+ * store entry is rebuilt from (EntryRepair). Every text that resolved to one store file
+ * decodes to the same bytes, so one text per file is kept, shared by the requests that sent
+ * that file, and only as long as one of their scope objects lives. Fifty requests of one
+ * 5 MB image hold one 7 MB text here, not fifty (the resolver lets go of each request's own).
  */
 export class SendSources {
   readonly #scopes: SendScopes;
-  readonly #byScope = new WeakMap<SendScope, Map<string, string>>();
+  readonly #byScope = new WeakMap<SendScope, Map<string, Source>>();
+  /** The shared text per store path while some scope holds it; the entry goes with the text. */
+  readonly #shared = new Map<string, WeakRef<Source>>();
+  readonly #forget = new FinalizationRegistry<{ storePath: string; ref: WeakRef<Source> }>(({ storePath, ref }) => {
+    if (this.#shared.get(storePath) === ref) this.#shared.delete(storePath);
+  });
 
   constructor(scopes: SendScopes) {
     this.#scopes = scopes;
@@ -17,14 +29,21 @@ export class SendSources {
   remember(storePath: string, base64: string): void {
     const scope = this.#scopes.current();
     if (!scope) return;
+    let source = this.#shared.get(storePath)?.deref();
+    if (!source) {
+      source = { text: base64 };
+      const ref = new WeakRef(source);
+      this.#shared.set(storePath, ref);
+      this.#forget.register(source, { storePath, ref });
+    }
     let sources = this.#byScope.get(scope);
     if (!sources) this.#byScope.set(scope, (sources = new Map()));
-    sources.set(storePath, base64);
+    sources.set(storePath, source);
   }
 
-  /** The text `storePath` was made from in the current scope, if this request supplied it. */
+  /** A text `storePath` was made from, if the current request sent it. */
   lookup(storePath: string): string | undefined {
     const scope = this.#scopes.current();
-    return scope ? this.#byScope.get(scope)?.get(storePath) : undefined;
+    return scope ? this.#byScope.get(scope)?.get(storePath)?.text : undefined;
   }
 }

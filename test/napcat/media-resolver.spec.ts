@@ -53,8 +53,9 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
       const wrapped = new MediaResolver(deps).wrap(original);
       const ctx = context();
       let source: string | undefined;
+      const segment = { type: 'image', data: { file: uri } };
       const result = (await deps.scopes.run(async () => {
-        const r = (await wrapped({ type: 'image', data: { file: uri } }, ctx)) as Resolved;
+        const r = (await wrapped(segment, ctx)) as Resolved;
         source = deps.sources.lookup(r.path);
         expect(store.leases, 'held while the request runs').to.equal(1);
         return r;
@@ -67,8 +68,21 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
       expect(deps.managed.has(result.path), 'kept out of NapCat’s deletion list').to.equal(true);
       expect(source).to.equal(b64);
       expect(store.leases, 'released when the request settled').to.equal(0);
+      // The request's own copy of the text is let go: the segment now names the store file.
+      expect(segment.data.file).to.equal(result.path);
     });
   }
+
+  it('points the field the URI came from (url > file > path) at the store file, and only that one', async () => {
+    const deps = fakeDeps({}, { store });
+    const wrapped = new MediaResolver(deps).wrap(napcat().original);
+    const segment = { type: 'image', data: { url: `base64://${b64}`, file: 'picture.png', name: 'n.png' } };
+    const result = (await deps.scopes.run(async () => (await wrapped(segment, context())) as Resolved));
+    expect(segment.data).to.deep.equal({ url: result.path, file: 'picture.png', name: 'n.png' });
+    expect(result.fileName).to.equal('n.png');
+    // Read again (as NapCat would for a second look), the segment resolves to the same bytes.
+    expect((await readFile(segment.data.url)).equals(png)).to.equal(true);
+  });
 
   it('file://, plain paths and data: without ;base64 go to NapCat untouched, with no put', async () => {
     const deps = fakeDeps({}, { store });

@@ -69,8 +69,13 @@ export class MediaResolver {
     // The segment no longer needs its text: the store holds the bytes and the send uses the
     // returned path. Pointing the field at the store file lets the request's own copy of the
     // text go (7 MB for a 5 MB image) while the send waits, possibly seconds, for the upload;
-    // anything that reads the segment again finds the same bytes, as a local file.
-    segment.data[uriField(segment)] = lease.media.path;
+    // anything that reads the segment again finds the same bytes, as a local file. A frozen
+    // segment keeps its text: only memory is at stake, never the send.
+    try {
+      segment.data[uriField(segment)] = lease.media.path;
+    } catch {
+      // read-only: leave it
+    }
     return result;
   }
 

@@ -84,6 +84,15 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
     expect((await readFile(segment.data.url)).equals(png)).to.equal(true);
   });
 
+  it('a frozen segment keeps its text and the send goes on', async () => {
+    const deps = fakeDeps({}, { store });
+    const wrapped = new MediaResolver(deps).wrap(napcat().original);
+    const segment = Object.freeze({ type: 'image', data: Object.freeze({ file: `base64://${b64}` }) });
+    const result = (await deps.scopes.run(async () => (await wrapped(segment, context())) as Resolved));
+    expect((await readFile(result.path)).equals(png)).to.equal(true);
+    expect(segment.data.file).to.equal(`base64://${b64}`);
+  });
+
   it('file://, plain paths and data: without ;base64 go to NapCat untouched, with no put', async () => {
     const deps = fakeDeps({}, { store });
     const { calls, original } = napcat();

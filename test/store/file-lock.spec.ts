@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rmdir, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { StoreError } from '../../src/store/errors';
 import { FileLocks, retryPolicy } from '../../src/store/file-lock';
 import { recordingLogger, removeDir, tempDir } from './helpers';
@@ -71,11 +72,7 @@ describe('store/file-lock FileLocks', () => {
     );
   });
 
-  // run() answers once fn settles and removes the lock directory afterwards (a bench
-  // property, not asserted here: the removal runs on a threadpool thread, so a test cannot
-  // catch the directory before it goes). What must hold: answers and errors arrive, the next
-  // holder gets the lock, and settle() waits for every removal.
-  it('delivers results and errors, hands the lock on, and settle() waits until the lock directory is gone', async () => {
+  it('delivers results and errors, and hands the lock on to the next holder', async () => {
     const locks = new FileLocks({ staleMs: 5000, waitMs: 2000, logger: recordingLogger() });
     const target = join(dir, 'handover');
     const lockDir = `${target}.lock`;
@@ -89,12 +86,36 @@ describe('store/file-lock FileLocks', () => {
       'second',
     ]);
     expect(inside).to.deep.equal([true, true]);
-    await locks.settle();
-    expect(existsSync(lockDir)).to.equal(false);
     const err = await locks.run(target, async () => Promise.reject(new Error('boom'))).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(Error).with.property('message', 'boom');
     await locks.settle();
     expect(existsSync(lockDir)).to.equal(false);
+  });
+
+  it('answers before the lock directory is removed, and settle() waits for the removal', async () => {
+    const locks = new FileLocks({ staleMs: 5000, waitMs: 2000, logger: recordingLogger() });
+    const target = join(dir, 'answer-first');
+    const lockDir = `${target}.lock`;
+    await locks.run(target, async () => undefined); // loads the library
+    await locks.settle();
+    // The removal made slow on purpose, so the order is not left to the threadpool's timing.
+    const library = (globalThis as Record<symbol, { unlock: (...args: unknown[]) => Promise<void> }>)[
+      Symbol.for('napcat-plugin-media-cache/proper-lockfile')
+    ];
+    const unlock = library.unlock;
+    const slow = sinon.stub(library, 'unlock').callsFake(async (...args: unknown[]) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return unlock(...args);
+    });
+    try {
+      expect(await locks.run(target, async () => 'answered')).to.equal('answered');
+      expect(existsSync(lockDir), 'still held when the answer arrives').to.equal(true);
+      await locks.settle();
+      expect(slow.callCount).to.equal(1);
+      expect(existsSync(lockDir), 'gone once settle() resolves').to.equal(false);
+    } finally {
+      slow.restore();
+    }
   });
 
   it('a compromised lock (its directory removed while held) is logged once and raises no uncaught exception', async () => {

@@ -5,16 +5,10 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { StoreError } from '../../src/store/errors';
 import { FileLocks, retryPolicy } from '../../src/store/file-lock';
-import { recordingLogger, removeDir, tempDir } from './helpers';
+import { recordingLogger, storeFixture } from './helpers';
 
 describe('store/file-lock FileLocks', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await tempDir();
-  });
-  afterEach(async () => {
-    await removeDir(dir);
-  });
+  const t = storeFixture();
 
   it('retries in small steps for about the wait time', () => {
     const policy = retryPolicy(10_000);
@@ -24,7 +18,7 @@ describe('store/file-lock FileLocks', () => {
 
   it('serialises in-process callers of one key without ELOCKED, and keeps different keys apart', async () => {
     const locks = new FileLocks({ staleMs: 5000, waitMs: 2000, logger: recordingLogger() });
-    const target = join(dir, 'a');
+    const target = join(t.dir, 'a');
     let inside = 0;
     let maxInside = 0;
     const work = async () => {
@@ -38,7 +32,7 @@ describe('store/file-lock FileLocks', () => {
     let together = 0;
     await Promise.all(
       ['b', 'c'].map((key) =>
-        locks.run(join(dir, key), async () => {
+        locks.run(join(t.dir, key), async () => {
           together++;
           await new Promise((r) => setTimeout(r, 20));
           expect(together).to.equal(2);
@@ -49,7 +43,7 @@ describe('store/file-lock FileLocks', () => {
 
   it('fails with LOCK (a fallback error) when another holder keeps the lock past the wait', async () => {
     const locks = new FileLocks({ staleMs: 5000, waitMs: 150, logger: recordingLogger() });
-    const target = join(dir, 'held');
+    const target = join(t.dir, 'held');
     await mkdir(`${target}.lock`); // another process's fresh lock
     let ran = false;
     const err = await locks.run(target, async () => void (ran = true)).catch((e: unknown) => e);
@@ -60,7 +54,7 @@ describe('store/file-lock FileLocks', () => {
 
   it('takes over a lock abandoned by a killed holder once it is stale', async () => {
     const locks = new FileLocks({ staleMs: 2000, waitMs: 1000, logger: recordingLogger() });
-    const target = join(dir, 'abandoned');
+    const target = join(t.dir, 'abandoned');
     await mkdir(`${target}.lock`);
     const old = new Date(Date.now() - 60_000);
     await utimes(`${target}.lock`, old, old);
@@ -74,7 +68,7 @@ describe('store/file-lock FileLocks', () => {
 
   it('delivers results and errors, and hands the lock on to the next holder', async () => {
     const locks = new FileLocks({ staleMs: 5000, waitMs: 2000, logger: recordingLogger() });
-    const target = join(dir, 'handover');
+    const target = join(t.dir, 'handover');
     const lockDir = `${target}.lock`;
     const inside: boolean[] = [];
     const holder = (name: string) => async () => {
@@ -94,7 +88,7 @@ describe('store/file-lock FileLocks', () => {
 
   it('answers before the lock directory is removed, and settle() waits for the removal', async () => {
     const locks = new FileLocks({ staleMs: 5000, waitMs: 2000, logger: recordingLogger() });
-    const target = join(dir, 'answer-first');
+    const target = join(t.dir, 'answer-first');
     const lockDir = `${target}.lock`;
     await locks.run(target, async () => undefined); // loads the library
     await locks.settle();
@@ -125,7 +119,7 @@ describe('store/file-lock FileLocks', () => {
     try {
       const logger = recordingLogger();
       const locks = new FileLocks({ staleMs: 2000, waitMs: 1000, logger });
-      const target = join(dir, 'compromised');
+      const target = join(t.dir, 'compromised');
       const result = await locks.run(target, async () => {
         await rmdir(`${target}.lock`);
         // proper-lockfile checks the lock every `update` ms (1000 here) and finds it gone.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { MediaStore } from '../../src/store/media-store';
 import { sharedContent } from './fixtures/content';
-import { filesUnder, removeDir, tempDir } from './helpers';
+import { filesUnder, storeFixture } from './helpers';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
@@ -33,16 +33,10 @@ async function nextLine(lines: AsyncIterator<string>): Promise<string> {
 }
 
 describe('store/media-store MediaStore across processes', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await tempDir();
-  });
-  afterEach(async () => {
-    await removeDir(dir);
-  });
+  const t = storeFixture();
 
-  it('4 processes × 100 concurrent puts of one content into one dir: one write in total, all read back identical', async () => {
-    const children = Array.from({ length: 4 }, () => child('put-child.ts', [dir, 'shared', '100']));
+  it('4 processes × 100 concurrent puts of one content into one t.dir: one write in total, all read back identical', async () => {
+    const children = Array.from({ length: 4 }, () => child('put-child.ts', [t.dir, 'shared', '100']));
     for (const c of children) expect(await nextLine(c.lines)).to.equal('ready');
     for (const c of children) c.proc.stdin!.write('go\n');
     const results = await Promise.all(children.map(async (c) => JSON.parse(await nextLine(c.lines))));
@@ -53,15 +47,15 @@ describe('store/media-store MediaStore across processes', () => {
     for (const r of results) expect(r.identical).to.equal(100);
     expect(new Set(results.flatMap((r) => r.paths)).size).to.equal(1);
     expect(new Set(results.flatMap((r) => r.md5s)).size).to.equal(1);
-    const files = await filesUnder(dir, 'content');
+    const files = await filesUnder(t.dir, 'content');
     expect(files).to.have.length(1);
-    expect((await readFile(join(dir, files[0]))).equals(sharedContent('shared', 512 * 1024))).to.equal(true);
-    expect(await filesUnder(dir, 'tmp')).to.deep.equal([]);
-    expect(await filesUnder(dir, 'leases'), 'markers after every process closed').to.deep.equal([]);
+    expect((await readFile(join(t.dir, files[0]))).equals(sharedContent('shared', 512 * 1024))).to.equal(true);
+    expect(await filesUnder(t.dir, 'tmp')).to.deep.equal([]);
+    expect(await filesUnder(t.dir, 'leases'), 'markers after every process closed').to.deep.equal([]);
   });
 
   it('a writer killed mid-write leaves no partial file under a final name; the next start removes its temp file', async () => {
-    const writer = child('killed-writer.ts', [dir, 'killed']);
+    const writer = child('killed-writer.ts', [t.dir, 'killed']);
     const line = await nextLine(writer.lines);
     expect(line).to.match(/^partial /);
     const tmp = line.slice('partial '.length);
@@ -69,14 +63,14 @@ describe('store/media-store MediaStore across processes', () => {
     await writer.exited;
 
     expect((await stat(tmp)).size).to.be.greaterThan(0);
-    expect(await filesUnder(dir, 'content')).to.deep.equal([]);
+    expect(await filesUnder(t.dir, 'content')).to.deep.equal([]);
     // The meta goes down beside the write, so it may be there, naming a content that is not.
-    expect((await filesUnder(dir, 'meta')).length).to.be.at.most(1);
+    expect((await filesUnder(t.dir, 'meta')).length).to.be.at.most(1);
 
-    const store = await MediaStore.open({ dir, lockStaleMs: 2000 });
+    const store = await MediaStore.open({ dir: t.dir, lockStaleMs: 2000 });
     try {
-      expect(await filesUnder(dir, 'tmp')).to.deep.equal([]);
-      expect(await filesUnder(dir, 'meta')).to.deep.equal([]); // the sweep dropped it
+      expect(await filesUnder(t.dir, 'tmp')).to.deep.equal([]);
+      expect(await filesUnder(t.dir, 'meta')).to.deep.equal([]); // the sweep dropped it
       // Its lock is abandoned too: the next put of that content waits for it to go stale, then writes.
       const bytes = sharedContent('killed', 1024 * 1024);
       const lease = await store.putBytes(bytes);

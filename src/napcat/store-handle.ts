@@ -44,28 +44,23 @@ export class StoreHandle implements MediaSource {
     await this.#get().catch(() => undefined);
   }
 
-  async putBase64(base64: string): Promise<Lease> {
-    const store = await this.#get();
-    try {
-      return await store.putBase64(base64);
-    } finally {
-      this.#count(store.stats());
-    }
+  putBase64(base64: string): Promise<Lease> {
+    return this.#put((store) => store.putBase64(base64));
   }
 
-  async putBytes(bytes: Uint8Array): Promise<Lease> {
-    const store = await this.#get();
-    try {
-      return await store.putBytes(bytes);
-    } finally {
-      this.#count(store.stats());
-    }
+  putBytes(bytes: Uint8Array): Promise<Lease> {
+    return this.#put((store) => store.putBytes(bytes));
   }
 
-  async putFile(source: string, options: { consume: boolean }): Promise<Lease> {
+  putFile(source: string, options: { consume: boolean }): Promise<Lease> {
+    return this.#put((store) => store.putFile(source, options));
+  }
+
+  /** Runs a put on the opened store and passes its counters on, whether it succeeded or not. */
+  async #put(put: (store: MediaStore) => Promise<Lease>): Promise<Lease> {
     const store = await this.#get();
     try {
-      return await store.putFile(source, options);
+      return await put(store);
     } finally {
       this.#count(store.stats());
     }

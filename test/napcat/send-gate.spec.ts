@@ -55,15 +55,16 @@ describe('SendGate', () => {
   it('lets one send of an md5 lead; the other 9 go after it succeeded', async () => {
     const deps = fakeDeps({ maxConcurrentUploads: 10 });
     const gate = new SendGate(deps);
-    let running = 0;
-    let most = 0;
+    const events: string[] = [];
     const sendMsg = async () => {
-      most = Math.max(most, ++running);
+      events.push('start');
       await new Promise((r) => setTimeout(r, 5));
-      running--;
+      events.push('end');
       return { ok: true };
     };
     await Promise.all(Array.from({ length: 10 }, () => gate.wrap(sendMsg)({}, [pic('same')], 10_000)));
+    expect(events.slice(0, 2), 'the leader ends before any other send starts').to.deep.equal(['start', 'end']);
+    expect(events.filter((e) => e === 'start')).to.have.length(10);
     const uploads = deps.stats.snapshot().uploads;
     expect(uploads.led).to.equal(1);
     expect(uploads.followed + uploads.passed).to.equal(9);

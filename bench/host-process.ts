@@ -3,6 +3,9 @@
 // the bot over WebSocket and tells this process when to measure, so the RSS,
 // CPU, disk writes and event-loop delay below are NapCat's alone, not the bot's.
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createHost } from '../test/host/index';
 import { CpuProfile } from './harness/cpu-profile';
@@ -58,9 +61,24 @@ async function main(): Promise<void> {
   let profiledSends = 0;
   const counters0 = { ...host.counters, uploadFailures: { ...host.counters.uploadFailures } };
 
+  // BENCH_HEAP_SNAPSHOT_MB=450: one heap snapshot of this process when the JS heap first
+  // passes that size during the run (read it with bench/heap-strings.ts). Off by default.
+  const snapshotAtMb = Number(process.env.BENCH_HEAP_SNAPSHOT_MB ?? 0);
+  const watchHeap = () => {
+    if (!(snapshotAtMb > 0)) return;
+    const timer = setInterval(() => {
+      if (process.memoryUsage().heapUsed < snapshotAtMb * 1e6) return;
+      clearInterval(timer);
+      const file = v8.writeHeapSnapshot(path.join(os.tmpdir(), `bench-heap-${spec.uin}-${process.pid}.heapsnapshot`));
+      process.stderr.write(`heap snapshot / 堆快照: ${file}\n`);
+    }, 10);
+    timer.unref();
+  };
+
   process.on('message', (message: ParentMessage) => {
     void (async () => {
       if (message.type === 'start') {
+        watchHeap();
         Object.assign(counters0, host.counters);
         cpu0 = process.cpuUsage();
         wchar0 = writtenBytes();

@@ -32,7 +32,10 @@ describe('UrlCache (RFC 9111 private cache against a local origin)', () => {
     return result;
   }
   function failure(path: string, extra: Partial<UrlFetchOptions> = {}): Promise<UrlFetchError> {
-    return cache.fetch(origin.base + path, { ...options, ...extra }).then(
+    return failureAt(origin.base + path, extra);
+  }
+  function failureAt(url: string, extra: Partial<UrlFetchOptions> = {}): Promise<UrlFetchError> {
+    return cache.fetch(url, { ...options, ...extra }).then(
       () => expect.fail('expected a failure'),
       (error: unknown) => {
         expect(error).to.be.instanceOf(UrlFetchError);
@@ -244,7 +247,7 @@ describe('UrlCache (RFC 9111 private cache against a local origin)', () => {
   it('a refused connection fails as NETWORK with its errno', async () => {
     const dead = origin.base;
     await origin.close();
-    const error = await cache.fetch(`${dead}/x.png`, options).catch((e: unknown) => e as UrlFetchError);
+    const error = await failureAt(`${dead}/x.png`);
     expect([error.code, error.details.errno]).to.deep.equal(['NETWORK', 'ECONNREFUSED']);
     origin = await startOrigin();
   });
@@ -299,7 +302,7 @@ describe('UrlCache (RFC 9111 private cache against a local origin)', () => {
   });
 
   it('a URL that is not http(s) is refused as BAD_URL before any request', async () => {
-    const error = await cache.fetch('ftp://example.test/a.png', options).catch((e: unknown) => e as UrlFetchError);
+    const error = await failureAt('ftp://example.test/a.png');
     expect(error.code).to.equal('BAD_URL');
   });
 });

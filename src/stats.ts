@@ -1,6 +1,7 @@
 // Counters, gauges and the latency the plugin adds, for the status page and the
 // authenticated /stats route. Memory is fixed: a log-bucket histogram instead of a sample
-// array, and a cap on distinct failure/fallback reasons.
+// array, and a cap on distinct failure/fallback reasons and on contents tracked.
+import { CATALOG, type FailureCategory } from './errors/catalog';
 
 /** Monotonic counters, all starting at 0. */
 export interface Counters {
@@ -26,10 +27,30 @@ export interface Counters {
   uploadsPassed: number;
   /** Retry attempts after a failure that surely did not deliver. */
   retries: number;
+  /** URL fetches answered by a fresh stored response, without a request. */
+  urlHits: number;
+  /** URL fetches whose stored response a 304 confirmed (no body downloaded). */
+  urlRevalidations: number;
+  /** URL fetches that joined another request's download of a shareable response. */
+  urlShared: number;
+  /** URL fetches that downloaded a body. */
+  urlDownloads: number;
+  /** Body bytes the hits, revalidations and shared downloads did not download. */
+  urlBytesNotDownloaded: number;
 }
 
 export type CounterName = keyof Counters;
-export type GaugeName = 'leasesHeld' | 'storeBytes' | 'storeEntries';
+export type GaugeName = 'leasesHeld' | 'storeBytes' | 'storeEntries' | 'pacingQueued' | 'pacingWaitMs';
+
+/** How the send that led one content's upload ended. */
+export type LeaderOutcome = 'succeeded' | 'failed' | 'timedOut';
+
+/** One content's leaders, by outcome; `content` is the md5's first 12 hex digits. */
+export interface ContentLeaders extends Record<LeaderOutcome, number> {
+  content: string;
+  /** ISO time of its latest leader's end. */
+  lastAt: string;
+}
 
 /**
  * What `snapshot()` returns and `/stats` serves. Field names are stable: the status page and
@@ -52,6 +73,13 @@ export interface StatsSnapshot {
   };
   ntqq: { copiesMade: number; copiesAvoided: number };
   uploads: { led: number; followed: number; passed: number; retries: number };
+  url: { hits: number; revalidated: number; shared: number; downloads: number; bytesNotDownloaded: number };
+  /** Gauges; null while pacing is not wired (or off: then both read 0). */
+  pacing: { queued: number | null; waitMs: number | null };
+  /** Failures reported to clients, by the error catalog's category (docs/errors.md); every category present. */
+  failuresByCategory: Record<FailureCategory, number>;
+  /** Leaders' outcomes in all, and per content for the MAX_CONTENTS contents that led last (latest first). */
+  leaders: Record<LeaderOutcome, number> & { contents: ContentLeaders[] };
   leasesHeld: number | null;
   /** Count by reason, e.g. `{"IO": 2}`; at most MAX_REASONS keys plus `other`. */
   failures: Record<string, number>;
@@ -69,6 +97,8 @@ export interface MediaStatsOptions {
 
 /** Distinct reasons kept per map; later new reasons count under `other`, bounding memory. */
 export const MAX_REASONS = 32;
+/** Contents whose leader outcomes are kept; the one that led longest ago goes first. */
+export const MAX_CONTENTS = 20;
 
 export class MediaStats {
   readonly #counters: Counters = {
@@ -83,7 +113,16 @@ export class MediaStats {
     uploadsFollowed: 0,
     uploadsPassed: 0,
     retries: 0,
+    urlHits: 0,
+    urlRevalidations: 0,
+    urlShared: 0,
+    urlDownloads: 0,
+    urlBytesNotDownloaded: 0,
   };
+  readonly #categories = Object.fromEntries(CATALOG.map((e) => [e.category, 0])) as Record<FailureCategory, number>;
+  readonly #leaders: Record<LeaderOutcome, number> = { succeeded: 0, failed: 0, timedOut: 0 };
+  /** Map order is recency: a content that leads again moves to the end. */
+  readonly #contents = new Map<string, ContentLeaders>();
   readonly #failures = new Map<string, number>();
   readonly #fallbacks = new Map<string, number>();
   readonly #gauges = new Map<GaugeName, () => number>();
@@ -108,6 +147,23 @@ export class MediaStats {
 
   fallback(reason: string): void {
     bump(this.#fallbacks, reason);
+  }
+
+  /** A failure reported to a client, in the error catalog's terms. */
+  failed(category: FailureCategory): void {
+    this.#categories[category] += 1;
+  }
+
+  /** The send leading the upload of `md5` ended so. */
+  leaderOutcome(md5: string, outcome: LeaderOutcome): void {
+    this.#leaders[outcome] += 1;
+    const content = md5.slice(0, 12);
+    const entry = this.#contents.get(content) ?? { content, succeeded: 0, failed: 0, timedOut: 0, lastAt: '' };
+    entry[outcome] += 1;
+    entry.lastAt = new Date(this.#now()).toISOString();
+    this.#contents.delete(content);
+    this.#contents.set(content, entry);
+    if (this.#contents.size > MAX_CONTENTS) this.#contents.delete(this.#contents.keys().next().value as string);
   }
 
   /** Milliseconds the plugin added to one send. */
@@ -137,6 +193,16 @@ export class MediaStats {
       },
       ntqq: { copiesMade: c.ntqqCopiesMade, copiesAvoided: c.ntqqCopiesAvoided },
       uploads: { led: c.uploadsLed, followed: c.uploadsFollowed, passed: c.uploadsPassed, retries: c.retries },
+      url: {
+        hits: c.urlHits,
+        revalidated: c.urlRevalidations,
+        shared: c.urlShared,
+        downloads: c.urlDownloads,
+        bytesNotDownloaded: c.urlBytesNotDownloaded,
+      },
+      pacing: { queued: this.#readGauge('pacingQueued'), waitMs: this.#readGauge('pacingWaitMs') },
+      failuresByCategory: { ...this.#categories },
+      leaders: { ...this.#leaders, contents: [...this.#contents.values()].reverse().map((e) => ({ ...e })) },
       leasesHeld: this.#readGauge('leasesHeld'),
       failures: Object.fromEntries(this.#failures),
       fallbacks: Object.fromEntries(this.#fallbacks),

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { LatencyHistogram, MAX_REASONS, MediaStats } from '../src/stats';
+import { LatencyHistogram, MAX_CONTENTS, MAX_REASONS, MediaStats } from '../src/stats';
 
 describe('stats MediaStats', () => {
   it('counts into the documented snapshot fields', () => {
@@ -18,6 +18,19 @@ describe('stats MediaStats', () => {
     stats.add('retries', 2);
     stats.add('retries', -5); // ignored: counters never go down
     stats.add('retries', Number.NaN);
+    stats.add('urlHits', 2);
+    stats.add('urlRevalidations');
+    stats.add('urlShared', 3);
+    stats.add('urlDownloads', 4);
+    stats.add('urlBytesNotDownloaded', 6000);
+    stats.failed('URL_FAILED');
+    stats.failed('URL_FAILED');
+    stats.failed('SEND_TIMEOUT');
+    stats.leaderOutcome('a'.repeat(32), 'failed');
+    stats.leaderOutcome('b'.repeat(32), 'succeeded');
+    stats.leaderOutcome('a'.repeat(32), 'succeeded');
+    stats.gauge('pacingQueued', () => 12);
+    stats.gauge('pacingWaitMs', () => 350);
     stats.failure('IO');
     stats.failure('IO');
     stats.fallback('TOO_LARGE');
@@ -32,6 +45,18 @@ describe('stats MediaStats', () => {
       store: { hits: 3, misses: 1, coalescedPuts: 2, bytesNotWritten: 4096, bytes: 123456, entries: null },
       ntqq: { copiesMade: 1, copiesAvoided: 4 },
       uploads: { led: 1, followed: 3, passed: 6, retries: 2 },
+      url: { hits: 2, revalidated: 1, shared: 3, downloads: 4, bytesNotDownloaded: 6000 },
+      pacing: { queued: 12, waitMs: 350 },
+      failuresByCategory: { UPLOAD_FAILED: 0, SEND_TIMEOUT: 1, TOO_LARGE: 0, INVALID_BASE64: 0, URL_FAILED: 2, CACHE_UNUSABLE: 0 },
+      leaders: {
+        succeeded: 2,
+        failed: 1,
+        timedOut: 0,
+        contents: [
+          { content: 'aaaaaaaaaaaa', succeeded: 1, failed: 1, timedOut: 0, lastAt: new Date(1_700_000_000_000).toISOString() },
+          { content: 'bbbbbbbbbbbb', succeeded: 1, failed: 0, timedOut: 0, lastAt: new Date(1_700_000_000_000).toISOString() },
+        ],
+      },
       leasesHeld: 7,
       failures: { IO: 2 },
       fallbacks: { TOO_LARGE: 1 },
@@ -62,6 +87,20 @@ describe('stats MediaStats', () => {
     expect(Object.keys(failures)).to.have.length(MAX_REASONS + 1);
     expect(failures.other).to.equal(10);
     expect(failures.r0).to.equal(2);
+  });
+
+  it('keeps leader outcomes for the MAX_CONTENTS contents that led last, latest first', () => {
+    const stats = new MediaStats({ version: '0' });
+    const md5 = (i: number) => `${i.toString(16).padStart(12, '0')}${'f'.repeat(20)}`;
+    for (let i = 0; i < MAX_CONTENTS + 5; i++) stats.leaderOutcome(md5(i), 'succeeded');
+    stats.leaderOutcome(md5(7), 'timedOut');
+    const { leaders } = stats.snapshot();
+    expect(leaders.contents).to.have.length(MAX_CONTENTS);
+    expect(leaders.contents[0]).to.include({ content: md5(7).slice(0, 12), succeeded: 1, timedOut: 1 });
+    expect(leaders.contents[1].content).to.equal(md5(MAX_CONTENTS + 4).slice(0, 12));
+    const kept = leaders.contents.map((c) => c.content);
+    for (let i = 0; i < 5; i++) expect(kept, 'the five that led longest ago').to.not.include(md5(i).slice(0, 12));
+    expect([leaders.succeeded, leaders.timedOut]).to.deep.equal([MAX_CONTENTS + 5, 1]);
   });
 
   it('snapshot is plain JSON', () => {

@@ -18,6 +18,41 @@ export interface RetryConfig {
   maxDelayMs: number;
 }
 
+/** An operator's minimum freshness for URLs known never to change (`urlCache.rules`). */
+export interface UrlRule {
+  /** URL pattern; `*` matches any run of characters (`https://img.example.com/*`). */
+  readonly match: string;
+  /** A stored response of a matching URL is reused for at least this long, whatever its headers say (never a `no-store` one). */
+  readonly minFreshSeconds: number;
+}
+
+/** `http(s)://` media: a private HTTP cache (RFC 9111) in front of the store. */
+export interface UrlCacheConfig {
+  /**
+   * On: URL media are fetched by the plugin and reused while HTTP says they are fresh
+   * (revalidated when stale; `no-store` never kept). Off: every send downloads through NapCat.
+   */
+  enabled: boolean;
+  /**
+   * Seconds one URL fetch may take, redirects and body included, 1–600. NapCat's own download
+   * has no limit; a dead server would otherwise hold the send until NapCat's send timeout.
+   */
+  timeoutSeconds: number;
+  /** Opt-in minimum freshness per URL pattern (NapCat #2057: cache for 7 days); empty = HTTP's rules only. */
+  rules: readonly UrlRule[];
+}
+
+/** Opt-in pacing of media sends: a token bucket served in arrival order. */
+export interface PacingConfig {
+  /**
+   * Media sends started per second, 0 = off (no pacing), 1–1000. QQ's risk control punishes
+   * bursts (NapCat #1658); lower is gentler but a broadcast of N takes about N / rate seconds.
+   */
+  mediaSendsPerSecond: number;
+  /** Sends that may start at once when the bucket is full, 1–1000; 1 spaces every send evenly. */
+  burst: number;
+}
+
 export interface MediaCacheConfig {
   /** Master switch. Off = every send takes NapCat's own path untouched; nothing else changes. */
   enabled: boolean;
@@ -59,11 +94,8 @@ export interface MediaCacheConfig {
    */
   maxConcurrentUploads: number;
   retry: RetryConfig;
-  /**
-   * Seconds during which concurrent sends of the same http(s) URL share one download;
-   * 0 = off. Longer saves downloads but may serve content changed at the source meanwhile.
-   */
-  urlCoalesceSeconds: number;
+  urlCache: UrlCacheConfig;
+  pacing: PacingConfig;
   /**
    * Memory the plugin may hold for payloads and its in-memory indexes (e.g. the base64
    * fast path). Higher saves re-hashing of repeated strings; lower keeps NapCat's heap small.
@@ -83,12 +115,24 @@ export const DEFAULT_CONFIG: Readonly<MediaCacheConfig> = Object.freeze({
   maxPayloadBytes: 100 * 1024 * 1024,
   maxConcurrentUploads: 4,
   retry: Object.freeze({ maxAttempts: 3, baseDelayMs: 300, maxDelayMs: 5000 }),
-  urlCoalesceSeconds: 10,
+  urlCache: Object.freeze({ enabled: true, timeoutSeconds: 60, rules: Object.freeze([]) }),
+  pacing: Object.freeze({ mediaSendsPerSecond: 0, burst: 1 }),
   memoryBudgetBytes: 32 * 1024 * 1024,
   debug: false,
 });
 
-/** A deep copy the caller may mutate. */
+/** A copy whose groups the caller may mutate (rule lists are frozen and replaced, never edited). */
 export function cloneConfig(config: Readonly<MediaCacheConfig>): MediaCacheConfig {
-  return { ...config, retry: { ...config.retry } };
+  return { ...config, retry: { ...config.retry }, urlCache: { ...config.urlCache }, pacing: { ...config.pacing } };
+}
+
+/** Frozen all the way down, for the live configuration every consumer reads. */
+export function freezeConfig(config: Readonly<MediaCacheConfig>): Readonly<MediaCacheConfig> {
+  const copy = cloneConfig(config);
+  return Object.freeze({
+    ...copy,
+    retry: Object.freeze(copy.retry),
+    urlCache: Object.freeze({ ...copy.urlCache, rules: Object.freeze(copy.urlCache.rules.map((r) => Object.freeze({ ...r }))) }),
+    pacing: Object.freeze(copy.pacing),
+  });
 }

@@ -1,7 +1,7 @@
 // One row per config field: its dotted path, what values it accepts, and how the WebUI
 // labels it. The validator, the WebUI schema and the flat WebUI form all read this table,
 // so a new option is added in exactly two places: here and in defaults.ts.
-import type { MediaCacheConfig } from './defaults';
+import type { MediaCacheConfig, UrlRule } from './defaults';
 
 export type FieldPath =
   | 'enabled'
@@ -15,7 +15,11 @@ export type FieldPath =
   | 'retry.maxAttempts'
   | 'retry.baseDelayMs'
   | 'retry.maxDelayMs'
-  | 'urlCoalesceSeconds'
+  | 'urlCache.enabled'
+  | 'urlCache.timeoutSeconds'
+  | 'urlCache.rules'
+  | 'pacing.mediaSendsPerSecond'
+  | 'pacing.burst'
   | 'memoryBudgetBytes'
   | 'debug';
 
@@ -30,7 +34,8 @@ interface FieldText {
 export type FieldSpec =
   | (FieldText & { kind: 'boolean' })
   | (FieldText & { kind: 'string'; maxLength: number })
-  | (FieldText & { kind: 'integer'; min: number; max: number; unit?: 'bytes' });
+  | (FieldText & { kind: 'integer'; min: number; max: number; unit?: 'bytes' })
+  | (FieldText & { kind: 'rules' });
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -125,12 +130,42 @@ export const FIELDS: readonly FieldSpec[] = [
     help: '单次等待上限，不小于初始间隔 / Cap on one wait; at least the initial delay',
   },
   {
-    path: 'urlCoalesceSeconds',
+    path: 'urlCache.enabled',
+    kind: 'boolean',
+    label: 'URL 图片 HTTP 缓存',
+    help: '按 HTTP 缓存规则复用 URL 图片，随机图接口照常每次下载 / Reuse URL media by HTTP caching rules; random-image endpoints still download every time',
+  },
+  {
+    path: 'urlCache.timeoutSeconds',
+    kind: 'integer',
+    min: 1,
+    max: 600,
+    label: 'URL 下载超时（秒）',
+    help: '一次下载（含重定向）最长用时 / Longest one URL fetch may take, redirects included',
+  },
+  {
+    path: 'urlCache.rules',
+    kind: 'rules',
+    label: 'URL 最短缓存规则',
+    help:
+      'JSON 数组，如 [{"match":"https://img.example.com/*","minFreshSeconds":604800}]：匹配的 URL 至少缓存这么久（no-store 除外） / ' +
+      'JSON array: matching URLs stay cached at least this long (never no-store ones)',
+  },
+  {
+    path: 'pacing.mediaSendsPerSecond',
     kind: 'integer',
     min: 0,
-    max: 3600,
-    label: 'URL 合并窗口（秒）',
-    help: '此时间内同一 URL 只下载一次，0 为关闭 / Same URL downloads once within this window; 0 = off',
+    max: 1000,
+    label: '媒体发送速率（次/秒）',
+    help: '按到达顺序限速发送媒体，0 为不限速 / Media sends started per second, in arrival order; 0 = off',
+  },
+  {
+    path: 'pacing.burst',
+    kind: 'integer',
+    min: 1,
+    max: 1000,
+    label: '突发发送数',
+    help: '令牌桶容量：空闲后可立即连发的数量 / Bucket size: sends that may start at once after a quiet spell',
   },
   {
     path: 'memoryBudgetBytes',
@@ -149,7 +184,55 @@ export const FIELDS: readonly FieldSpec[] = [
   },
 ];
 
-export type FieldValue = boolean | string | number;
+export type FieldValue = boolean | string | number | readonly UrlRule[];
+
+/**
+ * Keys earlier versions accepted, each with what became of it. A file that still has one
+ * loads as before; the key is ignored and reported once with this line.
+ */
+export const RETIRED_FIELDS: Readonly<Record<string, string>> = {
+  // Not mapped onto a rule: a fixed window is what sent one random image twice.
+  urlCoalesceSeconds:
+    '已停用并忽略：URL 图片改按 HTTP 缓存规则复用（urlCache），需要固定缓存时长请用 urlCache.rules / ' +
+    'retired and ignored: URL media are now reused by HTTP caching rules (urlCache); for a fixed lifetime use urlCache.rules',
+};
+
+const MAX_RULES = 100;
+
+/** `urlCache.rules` from a file (an array) or from the flat WebUI form (its JSON text). */
+export function parseRules(value: unknown): { rules: UrlRule[] } | { reason: string } {
+  const need =
+    `需要至多 ${MAX_RULES} 条 {"match": 非空字符串, "minFreshSeconds": 0–31536000 的整数} 的数组 / ` +
+    `must be an array of at most ${MAX_RULES} {"match": non-empty string, "minFreshSeconds": integer 0–31536000}`;
+  let list = value;
+  if (typeof value === 'string') {
+    try {
+      list = value.trim() === '' ? [] : JSON.parse(value);
+    } catch {
+      return { reason: need };
+    }
+  }
+  if (!Array.isArray(list) || list.length > MAX_RULES) return { reason: need };
+  const rules: UrlRule[] = [];
+  for (const item of list as unknown[]) {
+    const { match, minFreshSeconds } = (item ?? {}) as Record<string, unknown>;
+    const keys = typeof item === 'object' && item !== null ? Object.keys(item) : [];
+    if (
+      typeof match !== 'string' || match.length === 0 || match.length > 2048 ||
+      typeof minFreshSeconds !== 'number' || !Number.isInteger(minFreshSeconds) || minFreshSeconds < 0 || minFreshSeconds > 365 * 86400 ||
+      keys.some((k) => k !== 'match' && k !== 'minFreshSeconds')
+    ) {
+      return { reason: need };
+    }
+    rules.push({ match, minFreshSeconds });
+  }
+  return { rules };
+}
+
+/** Field values compare by content (a rule list read twice is the same list). */
+export function sameFieldValue(a: FieldValue, b: FieldValue): boolean {
+  return typeof a === 'object' || typeof b === 'object' ? JSON.stringify(a) === JSON.stringify(b) : a === b;
+}
 
 export function readField(config: Readonly<MediaCacheConfig>, path: FieldPath): FieldValue {
   const [head, tail] = path.split('.') as [string, string | undefined];

@@ -1,5 +1,13 @@
 // Public surface of the config layer.
-export { DEFAULT_CONFIG, cloneConfig, type MediaCacheConfig, type RetryConfig } from './defaults';
+export {
+  DEFAULT_CONFIG,
+  cloneConfig,
+  type MediaCacheConfig,
+  type PacingConfig,
+  type RetryConfig,
+  type UrlCacheConfig,
+  type UrlRule,
+} from './defaults';
 export { FIELDS, type FieldPath, type FieldValue } from './fields';
 export { applyLayer, describeProblem, type ConfigProblem } from './validate';
 export { resolveLayers, type FieldSources, type Layer, type LayerId, type ResolvedConfig } from './layers';

@@ -2,8 +2,8 @@
 // values, so a change from the WebUI (cap, grace, retry…) applies without a reload and
 // without dropping the leases that a reload would tear down.
 import type { Logger } from '../logger';
-import type { MediaCacheConfig } from './defaults';
-import { FIELDS, readField, type FieldPath } from './fields';
+import { freezeConfig, type MediaCacheConfig } from './defaults';
+import { FIELDS, readField, sameFieldValue, type FieldPath } from './fields';
 import { reportProblems } from './report';
 import { applyLayer, type ConfigProblem } from './validate';
 
@@ -24,7 +24,7 @@ export class LiveConfig {
   readonly #logger: Logger;
 
   constructor(initial: Readonly<MediaCacheConfig>, logger: Logger) {
-    this.#current = freeze(initial);
+    this.#current = freezeConfig(initial);
     this.#logger = logger;
   }
 
@@ -42,9 +42,9 @@ export class LiveConfig {
     const result = applyLayer(this.#current, partial, source);
     reportProblems(result.problems, this.#logger);
     const previous = this.#current;
-    const changed = FIELDS.map((f) => f.path).filter((p) => readField(result.config, p) !== readField(previous, p));
+    const changed = FIELDS.map((f) => f.path).filter((p) => !sameFieldValue(readField(result.config, p), readField(previous, p)));
     if (changed.length === 0) return { changed, problems: result.problems };
-    this.#current = freeze(result.config);
+    this.#current = freezeConfig(result.config);
     for (const listener of [...this.#listeners]) {
       try {
         listener(this.#current, previous, changed);
@@ -63,8 +63,4 @@ export class LiveConfig {
       this.#listeners.delete(listener);
     };
   }
-}
-
-function freeze(config: Readonly<MediaCacheConfig>): Readonly<MediaCacheConfig> {
-  return Object.freeze({ ...config, retry: Object.freeze({ ...config.retry }) });
 }

@@ -8,6 +8,8 @@ export function reportProblems(problems: readonly ConfigProblem[], logger: Logge
   for (const p of problems) {
     if (p.kind === 'unknown') {
       unknownBySource.set(p.source, [...(unknownBySource.get(p.source) ?? []), p.path]);
+    } else if (p.kind === 'retired') {
+      logger.warn(`配置项已停用 / retired config key: ${describeProblem(p)}`);
     } else if (p.kind === 'malformed') {
       logger.warn(`配置文件无法使用，已跳过 / config file unusable, skipped: ${describeProblem(p)}`);
     } else {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import type { MediaCacheConfig } from './defaults';
-import { FIELDS, readField, type FieldValue } from './fields';
+import { FIELDS, readField, sameFieldValue, type FieldValue } from './fields';
 import { configFiles } from './paths';
 
 export type SavedConfig = Record<string, FieldValue | Record<string, FieldValue>>;
@@ -42,7 +42,7 @@ export function diffFromLower(config: Readonly<MediaCacheConfig>, lower: Readonl
   const out: SavedConfig = {};
   for (const { path } of FIELDS) {
     const value = readField(config, path);
-    if (value === readField(lower, path)) continue;
+    if (sameFieldValue(value, readField(lower, path))) continue;
     const [head, tail] = path.split('.') as [string, string | undefined];
     if (tail === undefined) out[head] = value;
     else out[head] = { ...((out[head] as Record<string, FieldValue> | undefined) ?? {}), [tail]: value };

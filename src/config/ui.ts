@@ -2,7 +2,7 @@
 // builders (passed in, so this layer stays NapCat-free); nested fields appear under dotted
 // keys (`retry.maxAttempts`) because the panel is flat — the validator accepts both forms.
 import { DEFAULT_CONFIG, type MediaCacheConfig } from './defaults';
-import { FIELDS, readField, type FieldPath, type FieldValue } from './fields';
+import { FIELDS, readField, sameFieldValue, type FieldPath, type FieldSpec, type FieldValue } from './fields';
 import type { FieldSources } from './layers';
 
 /** The subset of `ctx.NapCatConfig` used here; `Item` is the host's config item type. */
@@ -30,14 +30,19 @@ export function buildConfigUi<Item>(
     const value = readField(effective, spec.path);
     if (spec.kind === 'boolean') items.push(builders.boolean(spec.path, spec.label, value as boolean, spec.help));
     else if (spec.kind === 'integer') items.push(builders.number(spec.path, spec.label, value as number, spec.help));
-    else items.push(builders.text(spec.path, spec.label, value as string, spec.help));
+    else items.push(builders.text(spec.path, spec.label, formValue(spec, value) as string, spec.help));
   }
   return items;
 }
 
 /** What `plugin_get_config` returns: the effective values under the panel's flat keys. */
 export function toWebUiValues(config: Readonly<MediaCacheConfig>): Record<FieldPath, FieldValue> {
-  return Object.fromEntries(FIELDS.map((f) => [f.path, readField(config, f.path)])) as Record<FieldPath, FieldValue>;
+  return Object.fromEntries(FIELDS.map((f) => [f.path, formValue(f, readField(config, f.path))])) as Record<FieldPath, FieldValue>;
+}
+
+/** The flat form has no list control: a rule list is edited as its JSON text (the validator takes both). */
+function formValue(spec: FieldSpec, value: FieldValue): FieldValue {
+  return spec.kind === 'rules' ? JSON.stringify(value) : value;
 }
 
 /** Fields whose value the operator set in a plugin.json, and fields overridden from this panel. */
@@ -47,7 +52,7 @@ export function provenance(effective: Readonly<MediaCacheConfig>, sources: Field
   for (const { path } of FIELDS) {
     const source = sources[path];
     // The shipped file restates every default; only its departures from them are news.
-    if (source === 'operator' || (source === 'shipped' && readField(effective, path) !== readField(DEFAULT_CONFIG, path))) {
+    if (source === 'operator' || (source === 'shipped' && !sameFieldValue(readField(effective, path), readField(DEFAULT_CONFIG, path)))) {
       fromPluginJson.push(path);
     } else if (source === 'webui') {
       fromWebUi.push(path);

@@ -3,13 +3,13 @@
 // the file and the field path, so the operator can fix exactly that line.
 import path from 'node:path';
 import { cloneConfig, type MediaCacheConfig } from './defaults';
-import { FIELDS, formatBytes, readField, writeField, type FieldPath, type FieldSpec, type FieldValue } from './fields';
+import { FIELDS, RETIRED_FIELDS, formatBytes, parseRules, readField, writeField, type FieldPath, type FieldSpec, type FieldValue } from './fields';
 
 export interface ConfigProblem {
   /** The file (or 'WebUI') the bad input came from. */
   source: string;
-  /** `invalid`: a value was rejected; `unknown`: a key we do not know; `malformed`: the file as a whole. */
-  kind: 'invalid' | 'unknown' | 'malformed';
+  /** `invalid`: a value was rejected; `unknown`: a key we do not know; `retired`: a key we no longer use; `malformed`: the file as a whole. */
+  kind: 'invalid' | 'unknown' | 'retired' | 'malformed';
   /** Dotted field path, or '' for the whole file. */
   path: string;
   /** "中文 / English" reason. */
@@ -55,6 +55,8 @@ export function applyLayer(base: Readonly<MediaCacheConfig>, raw: unknown, sourc
       for (const sub of Object.keys(value)) {
         if (!known.has(`${key}.${sub}`)) problems.push(unknownKey(source, `${key}.${sub}`));
       }
+    } else if (Object.hasOwn(RETIRED_FIELDS, key)) {
+      problems.push({ source, kind: 'retired', path: key, message: RETIRED_FIELDS[key] });
     } else if (!known.has(key)) {
       problems.push(unknownKey(source, key));
     }
@@ -68,7 +70,8 @@ export function applyLayer(base: Readonly<MediaCacheConfig>, raw: unknown, sourc
       problems.push({ source, kind: 'invalid', path: spec.path, message: `${reason}, got ${show(value)}` });
       continue;
     }
-    writeField(config, spec.path, value as FieldValue);
+    const parsed = spec.kind === 'rules' ? parseRules(value) : undefined;
+    writeField(config, spec.path, parsed && 'rules' in parsed ? parsed.rules : (value as FieldValue));
     set.push(spec.path);
   }
 
@@ -102,6 +105,10 @@ function check(spec: FieldSpec, value: unknown): string | undefined {
         return `需要 ${range} 之间的整数字节数 / must be an integer number of bytes in ${range}`;
       }
       return `需要 ${spec.min}–${spec.max} 的整数 / must be an integer ${spec.min}–${spec.max}`;
+    }
+    case 'rules': {
+      const parsed = parseRules(value);
+      return 'reason' in parsed ? parsed.reason : undefined;
     }
     case 'string':
       if (typeof value !== 'string' || value.length > spec.maxLength || value.includes('\0')) {

@@ -42,6 +42,8 @@ export interface UrlFetch {
   outcome: UrlOutcome;
   /** Body bytes this fetch did not download (the stored size unless `downloaded`). */
   bytesSaved: number;
+  /** Time spent putting the downloaded body into the store (0 unless `downloaded`). */
+  storeMs: number;
 }
 
 export interface UrlCacheOptions {
@@ -84,15 +86,13 @@ export class UrlCache {
     this.#now = options.now ?? (() => Date.now());
   }
 
-  /** A lease on the URL's content, or a UrlFetchError (or the store's own error). */
+  /** A lease on the URL's content, or a UrlFetchError (or the store's own error, passed on as it is). */
   async fetch(url: string, options: UrlFetchOptions): Promise<UrlFetch> {
     if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) throw new UrlFetchError('BAD_URL', url);
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), options.timeoutMs);
     try {
       return await this.#fetch(url, { options, signal: abort.signal, rules: new FreshnessRules(options.rules ?? []), hops: 0 });
-    } catch (error) {
-      throw transportError(url, error, { signal: abort.signal, timeoutMs: options.timeoutMs });
     } finally {
       clearTimeout(timer);
     }
@@ -136,7 +136,7 @@ export class UrlCache {
   async #follow(target: FlightTarget, f: Fetching, outcome: 'hit' | 'shared'): Promise<UrlFetch | undefined> {
     if ('location' in target) return this.#fetch(target.location, { ...f, hops: f.hops + 1 });
     const lease = this.#store.acquire(target.hash);
-    return lease && { lease, outcome, bytesSaved: lease.media.size };
+    return lease && { lease, outcome, bytesSaved: lease.media.size, storeMs: 0 };
   }
 
   /** Asks the origin: conditionally when a stored body can be revalidated. */
@@ -154,7 +154,7 @@ export class UrlCache {
         this.#remember(url, { ...head, request: request.headers, target: stored.target });
         flight?.headersArrived(head);
         flight?.finished(stored.target);
-        return { lease, outcome: 'revalidated', bytesSaved: lease.media.size };
+        return { lease, outcome: 'revalidated', bytesSaved: lease.media.size, storeMs: 0 };
       }
       // The stored file is gone from the store (or the 304 did not match): ask for the body.
     }
@@ -177,12 +177,16 @@ export class UrlCache {
       response.discard();
       throw new UrlFetchError('HTTP_STATUS', url, { status: response.status, statusText: response.statusText });
     }
-    const body = await readBody(url, response, f.options.maxBodyBytes);
+    const body = await readBody(url, response, f.options.maxBodyBytes).catch((error: unknown) => {
+      throw transportError(url, error, { signal: f.signal, timeoutMs: f.options.timeoutMs });
+    });
+    const started = performance.now();
     const lease = await this.#store.putBytes(body);
+    const storeMs = performance.now() - started;
     const target = { hash: lease.media.hash };
     this.#remember(url, { ...head, request: request.headers, target });
     flight?.finished(target);
-    return { lease, outcome: 'downloaded', bytesSaved: 0 };
+    return { lease, outcome: 'downloaded', bytesSaved: 0, storeMs };
   }
 
   /** Fresh per RFC 9111 for this request, or within an operator's minimum freshness for the URL. */

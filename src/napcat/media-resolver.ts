@@ -2,7 +2,7 @@ import path from 'node:path';
 import { StoreError } from '../store/errors';
 import type { Lease } from '../store/types';
 import type { HookDeps } from './hook-deps';
-import { isFileLikeSegment, isSendContext, type FileLikeResult, type FileLikeSegment, type Method, type SendContext } from './shapes';
+import { isFileLikeSegment, isSendContext, type FileLikeResult, type FileLikeSegment, type Method } from './shapes';
 import { UrlDownloads } from './url-downloads';
 
 const DATA_BASE64 = /^data:[^,]*;base64,/i;
@@ -21,7 +21,7 @@ function uriOf(segment: FileLikeSegment): string | undefined {
 /**
  * `handleOb11FileLikeMessage`: `base64://` and `data:…;base64,` become a leased store file
  * (decoded once per content, `isLocal: true` so NapCat queues nothing for deletion);
- * `http(s)://` downloads are shared per URL for a short window; everything else — and any
+ * `http(s)://` go through the plugin's HTTP cache (UrlDownloads); everything else — and any
  * fault of ours — is NapCat's own path.
  */
 export class MediaResolver {
@@ -46,10 +46,7 @@ export class MediaResolver {
     if (!this.#deps.config().enabled || !isFileLikeSegment(segment) || !isSendContext(context)) return napcat();
     const uri = uriOf(segment);
     if (uri === undefined) return napcat();
-    if (/^https?:\/\//i.test(uri)) {
-      const download = (priv: SendContext) => original.call(self, segment, priv, ...args.slice(2)) as Promise<unknown>;
-      return this.#downloads.resolve(uri, context, download, (lease) => this.handOver(lease, segment), napcat);
-    }
+    if (/^https?:\/\//i.test(uri)) return this.#downloads.resolve(uri, (lease) => this.handOver(lease, segment), napcat);
 
     let payload: string;
     if (uri.startsWith('base64://')) payload = uri.slice('base64://'.length);

@@ -1,107 +1,113 @@
-import { unlink } from 'node:fs/promises';
+import { urlFailed, type UrlFailure } from '../errors/catalog';
+import { UrlCache, UrlFetchError, shortUrl, type UrlFetch } from '../http';
 import type { Lease } from '../store/types';
 import type { HookDeps } from './hook-deps';
-import { field, type SendContext } from './shapes';
+import { pathOf } from './shapes';
 
-/** NapCat's own resolver for this segment, called with the given deletion list. */
-type Download = (context: SendContext) => Promise<unknown>;
-
-interface Recent {
-  at: number;
-  /** The content hash the leader's download produced. */
-  hash: Promise<string>;
-}
-
-/** A failure of ours (not NapCat's download error): the requests fall back to NapCat. */
-class OurFault extends Error {
-  constructor(readonly inner: unknown) {
-    super(inner instanceof Error ? inner.message : String(inner));
-  }
-}
+/** A proxy that keeps failing is reported at most this often (NapCat logs it on every download). */
+const PROXY_REPORT_EVERY_MS = 60_000;
 
 /**
- * `http(s)://` segments: within `urlCoalesceSeconds` the first request for a URL downloads
- * through NapCat's own code (so `imageDownloadProxy` applies), and the store takes NapCat's
- * temp file over as the content's file (renamed, not rewritten); the other requests lease the
- * same entry. Failures are never cached.
+ * `http(s)://` segments, fetched by the plugin through its HTTP cache (src/http: RFC 9111, so
+ * a random-image endpoint still sends a new picture per request) into the store, with NapCat's
+ * download proxy. A URL that fails says why (status, timeout, network) in the catalog's words;
+ * a body over maxPayloadBytes, and any fault of ours, goes down NapCat's own download instead.
  */
 export class UrlDownloads {
   readonly #deps: HookDeps;
-  readonly #recent = new Map<string, Recent>();
+  readonly #cache: UrlCache;
+  #proxyReportedAt = -Infinity;
 
   constructor(deps: HookDeps) {
     this.#deps = deps;
+    this.#cache = new UrlCache(deps.store);
   }
 
-  async resolve(
-    url: string,
-    context: SendContext,
-    download: Download,
-    handOver: (lease: Lease) => unknown,
-    napcat: () => Promise<unknown>,
-  ): Promise<unknown> {
-    const windowMs = this.#deps.config().urlCoalesceSeconds * 1000;
-    if (windowMs <= 0) return napcat();
-    this.#prune(windowMs);
-    const recent = this.#recent.get(url);
-    if (recent) return this.#follow(recent, handOver, napcat);
-
-    let lease: Lease | undefined;
-    let napcatResult: unknown;
-    let putMs = 0;
-    const priv: SendContext = { ...context, deleteAfterSentFiles: [] };
-    const hash = (async () => {
-      napcatResult = await download(priv);
-      try {
-        const file = field(napcatResult, 'path');
-        if (typeof file !== 'string' || field(napcatResult, 'isLocal') === true) {
-          throw new Error(`下载结果形状不符 / unexpected download result for ${url.slice(0, 200)}`);
-        }
-        // The store takes NapCat's temp file over (a rename, no second write of the bytes).
-        const started = performance.now();
-        lease = await this.#deps.store.putFile(file, { consume: true });
-        putMs = performance.now() - started;
-      } catch (error) {
-        throw new OurFault(error);
-      }
-      await Promise.all(priv.deleteAfterSentFiles.map((f) => unlink(f).catch(() => undefined)));
-      return lease.media.hash;
-    })();
-    const entry: Recent = { at: Date.now(), hash };
-    this.#recent.set(url, entry);
-    hash.catch(() => {
-      if (this.#recent.get(url) === entry) this.#recent.delete(url);
-    });
+  async resolve(url: string, handOver: (lease: Lease) => unknown, napcat: () => Promise<unknown>): Promise<unknown> {
+    const config = this.#deps.config();
+    if (!config.urlCache.enabled) return napcat();
+    let fetched: UrlFetch;
     try {
-      await hash;
+      fetched = await this.#cache.fetch(url, {
+        maxBodyBytes: config.maxPayloadBytes,
+        timeoutMs: config.urlCache.timeoutSeconds * 1000,
+        proxy: downloadProxy(this.#deps.oneBot),
+        rules: config.urlCache.rules,
+        onProxyFailure: (error) => this.#proxyFailed(error),
+      });
     } catch (error) {
-      if (!(error instanceof OurFault)) throw error; // NapCat's own download error
-      this.#deps.failOpen.fault('url', error.inner, url.slice(0, 200));
-      // Send what NapCat produced, and let NapCat delete its temp file as it would have.
-      context.deleteAfterSentFiles.push(...priv.deleteAfterSentFiles);
-      return napcatResult;
+      return this.#failed(url, error, napcat);
     }
-    this.#deps.latency.resolved(lease!.media.path, putMs);
-    return handOver(lease!);
+    this.#count(fetched);
+    // The download stands in for NapCat's own; only the store put is time we added.
+    this.#deps.latency.resolved(fetched.lease.media.path, fetched.storeMs);
+    return handOver(fetched.lease);
   }
 
-  async #follow(recent: Recent, handOver: (lease: Lease) => unknown, napcat: () => Promise<unknown>): Promise<unknown> {
-    let hash: string;
-    try {
-      hash = await recent.hash;
-    } catch (error) {
-      if (error instanceof OurFault) return napcat();
-      throw error; // the shared download failed in NapCat: the waiting requests fail alike
-    }
-    const lease = this.#deps.store.acquire(hash);
-    if (!lease) return napcat();
-    // The wait for the shared download stands in for a download of its own: NapCat's time, not ours.
-    this.#deps.latency.resolved(lease.media.path, 0);
-    return handOver(lease);
+  #count({ outcome, bytesSaved }: UrlFetch): void {
+    const stats = this.#deps.stats;
+    stats.add(outcome === 'hit' ? 'urlHits' : outcome === 'revalidated' ? 'urlRevalidations' : outcome === 'shared' ? 'urlShared' : 'urlDownloads');
+    stats.add('urlBytesNotDownloaded', bytesSaved);
   }
 
-  #prune(windowMs: number): void {
+  #failed(url: string, error: unknown, napcat: () => Promise<unknown>): Promise<unknown> {
+    if (error instanceof UrlFetchError && error.code === 'TOO_LARGE') {
+      // As with base64: larger than we take over, so NapCat downloads it as it always did.
+      this.#deps.stats.fallback('url:TOO_LARGE');
+      return napcat();
+    }
+    const failure = error instanceof UrlFetchError ? urlFailure(error) : undefined;
+    if (!failure) {
+      this.#deps.failOpen.fault('url', error, shortUrl(url));
+      return napcat();
+    }
+    this.#deps.stats.failed('URL_FAILED');
+    return Promise.reject(new Error(urlFailed({ url, failure, napcat: napcatWording(failure) })));
+  }
+
+  #proxyFailed(error: unknown): void {
     const now = Date.now();
-    for (const [url, entry] of this.#recent) if (now - entry.at >= windowMs) this.#recent.delete(url);
+    if (now - this.#proxyReportedAt < PROXY_REPORT_EVERY_MS) return;
+    this.#proxyReportedAt = now;
+    this.#deps.logger.warn(
+      `下载代理 imageDownloadProxy 失败，已直接下载 / download proxy (imageDownloadProxy) failed, fetched directly: ${(error as Error)?.message ?? String(error)}`,
+    );
+  }
+}
+
+/** NapCat's `imageDownloadProxy` (OneBot config), read per request so a change applies at once. */
+function downloadProxy(oneBot: unknown): string | undefined {
+  const proxy = pathOf(oneBot, ['configLoader', 'configData', 'imageDownloadProxy']);
+  return typeof proxy === 'string' && proxy !== '' ? proxy : undefined;
+}
+
+/** The origin's failures; anything else (BAD_URL) is NapCat's to judge. */
+function urlFailure(error: UrlFetchError): UrlFailure | undefined {
+  const d = error.details;
+  switch (error.code) {
+    case 'HTTP_STATUS':
+      return { kind: 'status', status: d.status ?? 0, statusText: d.statusText ?? '' };
+    case 'TIMEOUT':
+      return { kind: 'timeout', seconds: (d.timeoutMs ?? 0) / 1000 };
+    case 'NETWORK':
+      return { kind: 'network', errno: d.errno ?? 'unknown' };
+    case 'REDIRECTS':
+      return { kind: 'redirects' };
+    default:
+      return undefined;
+  }
+}
+
+/** What NapCat's own downloader says for the same failure (`下载文件失败: <statusText>`), kept last for bots that match on it. */
+function napcatWording(failure: UrlFailure): string {
+  switch (failure.kind) {
+    case 'status':
+      return `下载文件失败: ${failure.statusText}`;
+    case 'timeout':
+      return '下载文件失败: timeout';
+    case 'network':
+      return `下载文件失败: ${failure.errno}`;
+    case 'redirects':
+      return '下载文件失败: redirect count exceeded';
   }
 }

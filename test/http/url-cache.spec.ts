@@ -301,6 +301,14 @@ describe('UrlCache (RFC 9111 private cache against a local origin)', () => {
     expect(origin.seen.map((s) => s.via)).to.deep.equal(['proxy', undefined]);
   });
 
+  it('a store failure comes out as the store’s own error, not as a URL failure (the caller falls back on it)', async () => {
+    origin.route('/a.png', (_req, res) => res.writeHead(200).end(pngLike(100)));
+    const disk = new Error('ENOSPC');
+    const failing = new UrlCache({ putBytes: () => Promise.reject(disk), acquire: () => undefined });
+    const error = await failing.fetch(`${origin.base}/a.png`, options).catch((e: unknown) => e);
+    expect(error).to.equal(disk);
+  });
+
   it('a URL that is not http(s) is refused as BAD_URL before any request', async () => {
     const error = await failureAt('ftp://example.test/a.png');
     expect(error.code).to.equal('BAD_URL');

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -139,74 +138,5 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
     await new MediaResolver(deps).wrap(original)({ type: 'image', data: { file: `base64://${b64}` } }, context());
     expect(calls).to.have.length(1);
     expect(deps.stats.snapshot().fallbacks.TOO_LARGE).to.equal(1);
-  });
-
-  describe('http(s) URLs', () => {
-    const url = 'https://example.test/a.png';
-
-    it('20 requests for one URL within the window: one download through NapCat, its temp file taken over by the store (no write)', async () => {
-      const deps = fakeDeps({ urlCoalesceSeconds: 10 }, { store });
-      const { calls, original } = napcat();
-      const wrapped = new MediaResolver(deps).wrap(original);
-      const contexts = Array.from({ length: 20 }, context);
-      const results = (await Promise.all(
-        contexts.map((ctx) => deps.scopes.run(async () => wrapped({ type: 'image', data: { url, file: 'a.png' } }, ctx))),
-      )) as Resolved[];
-      expect(calls, "NapCat's downloads").to.have.length(1);
-      expect(store.calls.putFile).to.equal(1);
-      expect(store.calls.writes).to.equal(0);
-      expect(store.calls.moves).to.equal(1);
-      expect(new Set(results.map((r) => r.path)).size).to.equal(1);
-      expect(results.every((r) => r.isLocal)).to.equal(true);
-      expect(existsSync(path.join(dir, 'napcat-temp-1')), 'NapCat’s temp file').to.equal(false);
-      expect(contexts.flatMap((c) => c.deleteAfterSentFiles)).to.deep.equal([]);
-      expect(store.leases).to.equal(0);
-    });
-
-    it('after the window the URL is downloaded again (fresh content may have been published)', async () => {
-      const clock = sinon.useFakeTimers({ toFake: ['Date'], now: 1_000_000 });
-      const deps = fakeDeps({ urlCoalesceSeconds: 1 }, { store });
-      const { calls, original } = napcat();
-      const wrapped = new MediaResolver(deps).wrap(original);
-      await wrapped({ type: 'image', data: { url } }, context());
-      clock.tick(500);
-      await wrapped({ type: 'image', data: { url } }, context());
-      expect(calls).to.have.length(1);
-      clock.tick(600);
-      await wrapped({ type: 'image', data: { url } }, context());
-      expect(calls).to.have.length(2);
-    });
-
-    it('a failed download fails every waiting request with NapCat’s own error, and is not remembered', async () => {
-      const deps = fakeDeps({ urlCoalesceSeconds: 10 }, { store });
-      let downloads = 0;
-      const boom = new Error('文件处理失败: 下载失败 / download failed');
-      const original = async () => {
-        downloads++;
-        await new Promise((r) => setTimeout(r, 5));
-        throw boom;
-      };
-      const wrapped = new MediaResolver(deps).wrap(original);
-      const errors = await Promise.all(
-        Array.from({ length: 5 }, () => (wrapped({ type: 'image', data: { url } }, context()) as Promise<unknown>).catch((e: unknown) => e)),
-      );
-      expect(errors.every((e) => e === boom)).to.equal(true);
-      expect(downloads).to.equal(1);
-      await (wrapped({ type: 'image', data: { url } }, context()) as Promise<unknown>).catch(() => undefined);
-      expect(downloads, 'the failure was not cached').to.equal(2);
-      expect(store.entries.size).to.equal(0);
-    });
-
-    it('a store fault after the download sends NapCat’s own file, which NapCat then deletes as usual', async () => {
-      const deps = fakeDeps({ urlCoalesceSeconds: 10 }, { store });
-      store.fault = new StoreError('IO', 'EACCES', { errno: 'EACCES' });
-      const { calls, original } = napcat();
-      const ctx = context();
-      const result = (await new MediaResolver(deps).wrap(original)({ type: 'image', data: { url } }, ctx)) as Resolved;
-      expect(calls).to.have.length(1);
-      expect(result.path).to.equal(path.join(dir, 'napcat-temp-1'));
-      expect(ctx.deleteAfterSentFiles).to.deep.equal([result.path]);
-      expect(deps.faults).to.deep.equal(['url:IO']);
-    });
   });
 });

@@ -22,6 +22,16 @@ const CARDS: readonly [string, string, 'int' | 'bytes' | 'ms'][] = [
   ['uploads.followed', '跟随上传 / Uploads followed', 'int'],
   ['uploads.passed', '直接通过 / Uploads passed', 'int'],
   ['uploads.retries', '重试 / Retries', 'int'],
+  ['leaders.succeeded', '领头成功 / Leaders succeeded', 'int'],
+  ['leaders.failed', '领头失败 / Leaders failed', 'int'],
+  ['leaders.timedOut', '领头超时 / Leaders timed out', 'int'],
+  ['url.hits', 'URL 缓存命中 / URL cache hits', 'int'],
+  ['url.revalidated', 'URL 304 校验 / URL revalidations', 'int'],
+  ['url.shared', 'URL 共享下载 / URL shared downloads', 'int'],
+  ['url.downloads', 'URL 下载 / URL downloads', 'int'],
+  ['url.bytesNotDownloaded', '省下的下载 / Bytes not downloaded', 'bytes'],
+  ['pacing.queued', '节奏排队 / Pacing queue', 'int'],
+  ['pacing.waitMs', '当前等待 / Current wait', 'ms'],
   ['leasesHeld', '持有租约 / Leases held', 'int'],
   ['addedLatencyMs.p50', '附加延迟 p50 / Added latency p50', 'ms'],
   ['addedLatencyMs.p95', '附加延迟 p95 / Added latency p95', 'ms'],
@@ -73,6 +83,9 @@ export function statusPageHtml(pluginId: string): string {
   .legend span { margin-right: 12px; font-size: 12px; }
   .sw { display: inline-block; width: 10px; height: 3px; vertical-align: middle; margin-right: 4px; }
   ul { margin: 0; padding-left: 18px; }
+  table { border-collapse: collapse; background: var(--card); border: 1px solid var(--line); font-variant-numeric: tabular-nums; }
+  th, td { padding: 3px 10px; border-bottom: 1px solid var(--line); text-align: right; }
+  th:first-child, td:first-child { text-align: left; font-family: ui-monospace, monospace; }
 </style>
 </head>
 <body>
@@ -94,6 +107,15 @@ ${cards}
 <section>
   <h2>失败（按原因）/ Failures by reason</h2>
   <ul id="failures"><li class="hint">—</li></ul>
+</section>
+<section>
+  <h2>返回给客户端的失败（按类别，见 docs/errors.md）/ Failures reported to clients by category</h2>
+  <ul id="categories"><li class="hint">—</li></ul>
+</section>
+<section>
+  <h2>各内容的领头上传结果（最近）/ Leader outcomes per content (latest first)</h2>
+  <table id="leaders-table"><thead><tr><th>内容 md5 / Content</th><th>成功 / OK</th><th>失败 / Failed</th><th>超时 / Timed out</th><th>最近 / Last</th></tr></thead>
+  <tbody id="leaders"><tr><td class="hint" colspan="5">—</td></tr></tbody></table>
 </section>
 <section>
   <h2>回退到 NapCat 原流程（按原因）/ Fallbacks to NapCat's path by reason</h2>
@@ -191,6 +213,31 @@ ${cards}
     });
   }
 
+  function renderLeaders(contents) {
+    var body = document.getElementById('leaders');
+    body.textContent = '';
+    if (!contents || contents.length === 0) {
+      var none = document.createElement('tr');
+      var cell = document.createElement('td');
+      cell.className = 'hint';
+      cell.setAttribute('colspan', '5');
+      cell.textContent = '无 / none';
+      none.appendChild(cell);
+      body.appendChild(none);
+      return;
+    }
+    contents.forEach(function (c) {
+      var row = document.createElement('tr');
+      row.setAttribute('data-content', c.content);
+      [c.content, c.succeeded, c.failed, c.timedOut, new Date(c.lastAt).toLocaleTimeString()].forEach(function (v) {
+        var td = document.createElement('td');
+        td.textContent = String(v);
+        row.appendChild(td);
+      });
+      body.appendChild(row);
+    });
+  }
+
   function render(snap) {
     document.getElementById('version').textContent = String(snap.version);
     document.getElementById('uptime').textContent = formatUptime(snap.uptimeMs);
@@ -201,6 +248,8 @@ ${cards}
       cells[i].textContent = formatValue(value, cells[i].getAttribute('data-format'));
     }
     renderReasons('failures', snap.failures);
+    renderReasons('categories', snap.failuresByCategory);
+    renderLeaders(snap.leaders && snap.leaders.contents);
     renderReasons('fallbacks', snap.fallbacks);
   }
 

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { makePng, type Host } from '../host';
+import { startOrigin } from '../http/origin';
 import { burst, failed, hostWithPlugin, imageSegment, PLUGIN_ID, pluginStats } from '../integration/support';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -128,9 +129,48 @@ describe('status page in headless chromium', function () {
     });
     expect(plotted, 'sends/s line pixels on #chart').to.be.greaterThan(20);
 
+    // Nothing has led or failed yet: the per-content table and the categories say so.
+    expect(await page.textContent('#leaders')).to.equal('无 / none');
+    expect(await page.getAttribute('#categories [data-reason="URL_FAILED"]', 'data-value')).to.equal('0');
+
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(fs.statSync(SCREENSHOT).size).to.be.greaterThan(10_000);
     await page.close();
+  });
+
+  it('shows URL cache hits, bytes not downloaded and a URL failure by its category, as /stats has them', async () => {
+    const origin = await startOrigin();
+    const png = makePng({ bytes: 100_000, seed: 21 });
+    origin.route('/cached.png', (_req, res) => res.writeHead(200, { 'cache-control': 'max-age=600' }).end(png));
+    const page = await context.newPage();
+    try {
+      await page.goto(`${pageUrl}?token=${encodeURIComponent(host.webui.token)}`);
+      await page.waitForSelector('#status[data-state="ok"]');
+      const url = `${origin.base}/cached.png`;
+      const sent = await burst(host, 10, () => [{ type: 'image', data: { file: url } }], 500);
+      expect(failed(sent).map((r) => r.message)).to.deep.equal([]);
+      const missing = await burst(host, 1, () => [{ type: 'image', data: { file: `${origin.base}/missing.png` } }], 0);
+      expect(failed(missing)[0]?.message).to.match(/^下载 URL 失败：HTTP 404/);
+      expect(origin.count('/cached.png'), 'one download for ten sends').to.equal(1);
+
+      const stats = await pluginStats(host);
+      expect(stats.url.downloads).to.equal(1);
+      expect(stats.url.hits + stats.url.shared).to.equal(9);
+      await page.waitForFunction(
+        (hits) => document.querySelector('[data-field="url.downloads"]')?.getAttribute('data-value') === '1' &&
+          document.querySelector('#categories [data-reason="URL_FAILED"]')?.getAttribute('data-value') === '1' &&
+          String(Number(document.querySelector('[data-field="url.hits"]')?.getAttribute('data-value')) +
+            Number(document.querySelector('[data-field="url.shared"]')?.getAttribute('data-value'))) === hits,
+        '9',
+      );
+      const fields = await readFields(page, ['url.hits', 'url.shared', 'url.revalidated', 'url.bytesNotDownloaded']);
+      for (const [field, value] of Object.entries(fields)) expect(value, field).to.equal(String(pick(stats, field)));
+      expect(Number(fields['url.bytesNotDownloaded'])).to.equal(9 * png.length);
+      expect(await page.textContent('[data-field="url.bytesNotDownloaded"]')).to.match(/^\d+(\.\d)? (KiB|MiB)$/);
+    } finally {
+      await page.close();
+      await origin.close();
+    }
   });
 });

@@ -133,6 +133,27 @@ describe('web status page script', () => {
     expect(page.elements.get('failures')!.children.map((c) => c.attrs['data-reason'])).to.deep.equal(['IO']);
   });
 
+  it('fills the URL cache and pacing fields, the failures by category and one row per content’s leader outcomes', async () => {
+    const stats = new MediaStats({ version: '1.0.0' });
+    stats.add('urlHits', 4);
+    stats.add('urlBytesNotDownloaded', 4096);
+    stats.gauge('pacingQueued', () => 3);
+    stats.gauge('pacingWaitMs', () => 250);
+    stats.failed('URL_FAILED');
+    stats.leaderOutcome('0123456789abcdef0123456789abcdef', 'succeeded');
+    stats.leaderOutcome('fedcba9876543210fedcba9876543210', 'failed');
+    const page = runPage({ localToken: 'token', respond: () => ok(stats.snapshot()) });
+    await page.settle();
+    const value = (field: string) => page.cells.find((c) => c.attrs['data-field'] === field)?.attrs['data-value'];
+    expect([value('url.hits'), value('url.bytesNotDownloaded'), value('pacing.queued'), value('pacing.waitMs')]).to.deep.equal(['4', '4096', '3', '250']);
+    const categories = page.elements.get('categories')!.children;
+    expect(categories[0].attrs).to.include({ 'data-reason': 'URL_FAILED', 'data-value': '1' });
+    expect(categories).to.have.length(6);
+    const rows = page.elements.get('leaders')!.children;
+    expect(rows.map((r) => r.attrs['data-content'])).to.deep.equal(['fedcba987654', '0123456789ab']);
+    expect(rows[0].children.slice(0, 4).map((c) => c.textContent)).to.deep.equal(['fedcba987654', '0', '1', '0']);
+  });
+
   it('prefers ?token= from the URL, keeps it for the session and removes it from the address bar', async () => {
     const page = runPage({ localToken: 'other', search: '?token=abc', respond: () => ok(new MediaStats({ version: '0' }).snapshot()) });
     await page.settle();

@@ -100,13 +100,13 @@ describe('integration: the same guarantees for other shapes of broadcast', funct
 
 describe('integration: http(s) images', function () {
   this.timeout(60_000);
-  it('30 sends of one URL within urlCoalesceSeconds download it once, through NapCat’s own downloader, and write it twice in all', async () => {
+  it('30 sends of one cacheable URL download it once (the plugin’s HTTP cache, not NapCat’s downloader) and write it twice in all', async () => {
     const http = await import('node:http');
     const png = makePng({ bytes: 200_000, seed: 99 });
     let served = 0;
     const server = http.createServer((_req, res) => {
       served++;
-      res.writeHead(200, { 'content-type': 'image/png' }).end(png);
+      res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'max-age=600' }).end(png);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/a.png`;
@@ -117,12 +117,11 @@ describe('integration: http(s) images', function () {
       const writes = bytesWrittenByProcess() - written;
       console.log(`      bytes written by the process during the burst: ${writes} (image ${png.length})`);
       expect(failed(responses).map((r) => r.message)).to.deep.equal([]);
-      // The image server (in this process) sending it once, NapCat's temp file (taken over by
-      // the store, not rewritten) and one NTQQ copy, plus a few KiB of responses, meta and
-      // lease markers. A store that rewrote the download would add a fourth image.
+      // The image server (in this process) sending it once, the store's file and one NTQQ
+      // copy, plus a few KiB of responses, meta and lease markers.
       if (process.platform === 'linux') expect(writes).to.be.below(3 * png.length + 64 * 1024);
       expect(served, 'HTTP requests').to.equal(1);
-      expect(host.counters.downloads, "NapCat's downloads").to.equal(1);
+      expect(host.counters.downloads, "NapCat's downloads").to.equal(0);
       expect(host.listTemp(), 'NapCat temp files left').to.deep.equal([]);
       expect(host.counters.nativeCopies).to.equal(1);
     } finally {

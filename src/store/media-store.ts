@@ -336,7 +336,7 @@ export class MediaStore {
     // when we started may have been called off.
     const known = this.entries.get(hash);
     if (known && !known.deleting) return known;
-    const ext = incoming.ext;
+    const ext = await incoming.ext;
     const path = this.layout.content(hash, ext);
     const found = await this.adopt(hash, ext, path, incoming.size);
     // The write is started first: in a threadpool of four, what is queued before it delays it.

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
-import { createHost, makeJpeg, makeMp4, makePng, makeSilk, type Host, type HostOptions } from '../host';
+import { createHost, makeApng, makeAvif, makeHeic, makeJpeg, makeMp4, makePng, makeSilk, type Host, type HostOptions } from '../host';
 import type { OB11Response } from '../host/actions/response';
+import type { SendMessageElement } from '../host/napcat/types';
 import { burst, failed, hostWithPlugin, pluginStats, until } from './support';
 
 const b64 = (bytes: Buffer) => `base64://${bytes.toString('base64')}`;
@@ -95,6 +97,48 @@ describe('integration: the same guarantees for other shapes of broadcast', funct
     expect(failed(without).length).to.be.greaterThan(0);
     expect(messages(withPlugin)).to.deep.equal([]);
     await expectNothingLeft(host);
+  });
+});
+
+/** Every element the model kernel is asked to send, in order. */
+function kernelSends(host: Host): SendMessageElement[][] {
+  const service = host.core.context.session.getMsgService();
+  const sends: SendMessageElement[][] = [];
+  const send = service.sendMsg.bind(service);
+  service.sendMsg = (msgId, peer, elements) => {
+    sends.push(elements);
+    return send(msgId, peer, elements);
+  };
+  return sends;
+}
+
+describe('integration: transparency (what NTQQ is handed equals what NapCat alone hands it)', function () {
+  this.timeout(60_000);
+  const hosts: Host[] = [];
+  afterEach(async () => {
+    for (const host of hosts.splice(0)) await host.close();
+  });
+
+  it('guards transparency only: APNG, AVIF and HEIC keep the media name NapCat gives them (file-type), not .png/.mp4', async () => {
+    const pictures = { apng: makeApng({ bytes: 30_000, seed: 21 }), avif: makeAvif({ seed: 22 }), heic: makeHeic({ seed: 23 }) };
+    const named = async (host: Host) => {
+      const sends = kernelSends(host);
+      for (const bytes of Object.values(pictures)) {
+        const response = await host.call('send_group_msg', { group_id: 1, message: [image(bytes)] });
+        expect(response.status, String(response.message)).to.equal('ok');
+      }
+      return sends.map((elements) => {
+        const pic = elements[0].picElement!;
+        return { file: path.basename(pic.sourcePath).replace(pic.md5HexStr, '<md5>'), fileName: path.extname(pic.fileName) };
+      });
+    };
+    const bare = await createHost({ timeScale: 0.05 });
+    hosts.push(bare);
+    const host = await hostWithPlugin({ timeScale: 0.05 }, { graceSeconds: 1 });
+    hosts.push(host);
+    const without = await named(bare);
+    expect(without.map((n) => n.file)).to.deep.equal(['<md5>.apng', '<md5>.avif', '<md5>.heic']);
+    expect(await named(host)).to.deep.equal(without);
   });
 });
 

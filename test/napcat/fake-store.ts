@@ -64,7 +64,7 @@ export class FakeStore implements MediaSource {
     const hash = createHash('sha256').update(bytes).digest('hex');
     let media = this.entries.get(hash);
     if (!media) {
-      const ext = sniffExtension(bytes);
+      const ext = await sniffExtension(bytes);
       media = { hash, md5: createHash('md5').update(bytes).digest('hex'), size: bytes.length, ext, path: path.join(this.dir, hash + ext) };
       if (moveFrom) {
         await rename(moveFrom, media.path);

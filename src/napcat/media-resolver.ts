@@ -7,15 +7,33 @@ import { UrlDownloads } from './url-downloads';
 
 const DATA_BASE64 = /^data:[^,]*;base64,/i;
 
-/** The field NapCat reads the URI from: `url` > `file` > `path` (napcat-pipeline.md §1.1 step 7). */
-function uriField(segment: FileLikeSegment): 'url' | 'file' | 'path' {
-  const { url, file } = segment.data;
-  return url ? 'url' : file ? 'file' : 'path';
+type UriField = 'url' | 'file' | 'path';
+
+/**
+ * The field NapCat reads the URI from: the first of `url`, `file`, `path` that is set and not
+ * blank (`[url, file, path].find(uri => uri && uri.trim())`, napcat-pipeline.md §1.1 step 7).
+ * Undefined when none is, or the one NapCat picks is no string: NapCat's own path answers those.
+ */
+function uriFieldOf(segment: FileLikeSegment): UriField | undefined {
+  for (const key of ['url', 'file', 'path'] as const) {
+    const value = segment.data[key];
+    if (!value) continue;
+    if (typeof value !== 'string') return undefined;
+    if (value.trim()) return key;
+  }
+  return undefined;
 }
 
-function uriOf(segment: FileLikeSegment): string | undefined {
-  const uri = segment.data[uriField(segment)];
-  return typeof uri === 'string' ? uri : undefined;
+/**
+ * The base64 text NapCat would decode from `uri`, or undefined when NapCat would not decode it
+ * as base64 here. NapCat strips `base64://`, and takes what lies between the first and the
+ * second comma of a `data:` URI (`uri.split(',')[1]`, §1.2). `data:` without `;base64` is left
+ * to NapCat, which decodes it as base64 just the same.
+ */
+function base64Payload(uri: string): string | undefined {
+  if (uri.startsWith('base64://')) return uri.slice('base64://'.length);
+  if (DATA_BASE64.test(uri)) return uri.split(',')[1] || undefined;
+  return undefined;
 }
 
 /**
@@ -44,17 +62,16 @@ export class MediaResolver {
     const napcat = () => original.apply(self, args) as Promise<unknown>;
     const [segment, context] = args;
     if (!this.#deps.config().enabled || !isFileLikeSegment(segment) || !isSendContext(context)) return napcat();
-    const uri = uriOf(segment);
-    if (uri === undefined) return napcat();
+    const field = uriFieldOf(segment);
+    if (field === undefined) return napcat();
+    const uri = segment.data[field] as string;
     if (/^https?:\/\//i.test(uri)) {
       const download = (priv: SendContext) => original.call(self, segment, priv, ...args.slice(2)) as Promise<unknown>;
       return this.#downloads.resolve(uri, context, download, (lease) => this.handOver(lease, segment), napcat);
     }
 
-    let payload: string;
-    if (uri.startsWith('base64://')) payload = uri.slice('base64://'.length);
-    else if (DATA_BASE64.test(uri)) payload = uri.slice(uri.indexOf(',') + 1);
-    else return napcat(); // file://, paths, NapCat's own file tokens, data: without ;base64
+    const payload = base64Payload(uri);
+    if (payload === undefined) return napcat(); // file://, paths, NapCat's own file tokens, data: without ;base64
 
     let lease: Lease;
     const started = performance.now();
@@ -72,7 +89,7 @@ export class MediaResolver {
     // anything that reads the segment again finds the same bytes, as a local file. A frozen
     // segment keeps its text: only memory is at stake, never the send.
     try {
-      segment.data[uriField(segment)] = lease.media.path;
+      segment.data[field] = lease.media.path;
     } catch {
       // read-only: leave it
     }
@@ -89,8 +106,8 @@ export class MediaResolver {
   }
 
   #onPutError(error: unknown, segment: FileLikeSegment, napcat: () => Promise<unknown>): Promise<unknown> {
-    if (error instanceof StoreError && (error.code === 'INVALID_BASE64' || error.code === 'EMPTY')) {
-      // The client's fault: say exactly what is wrong, in NapCat's wording for a failed file.
+    if (error instanceof StoreError && error.code === 'EMPTY') {
+      // Nothing to send (NapCat would fail later on a 0-byte file): say so, in NapCat's wording for a failed file.
       this.#deps.stats.failure(error.code);
       return Promise.reject(new Error(`文件处理失败: ${error.message}`));
     }

@@ -2,14 +2,13 @@
 // NapCat's own path (our fault) or to fail it (the client's fault).
 
 export type StoreErrorCode =
-  | 'INVALID_BASE64' // client: characters outside the alphabet, or bad padding
   | 'EMPTY' // client: decodes to 0 bytes
   | 'TOO_LARGE' // client: over maxEntryBytes
   | 'IO' // ours: ENOSPC, EACCES, EMFILE, EROFS… (errno kept)
   | 'LOCK' // ours: cross-process lock not acquired in time
   | 'CLOSED'; // ours: the store was closed
 
-const CLIENT_FAULTS: ReadonlySet<StoreErrorCode> = new Set(['INVALID_BASE64', 'EMPTY', 'TOO_LARGE']);
+const CLIENT_FAULTS: ReadonlySet<StoreErrorCode> = new Set(['EMPTY', 'TOO_LARGE']);
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;

@@ -7,6 +7,7 @@ import sinon from 'sinon';
 import { MediaResolver } from '../../src/napcat/media-resolver';
 import type { SendContext } from '../../src/napcat/shapes';
 import { StoreError } from '../../src/store/errors';
+import { MediaStore } from '../../src/store/media-store';
 import { makePng } from '../host/media/samples';
 import { FakeStore } from './fake-store';
 import { fakeDeps } from './fakes';
@@ -107,15 +108,39 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
     expect(store.calls.putBase64 + store.calls.putBytes + store.calls.putFile).to.equal(0);
   });
 
-  it('bad base64 fails the request with 文件处理失败 and makes no store entry; NapCat is not asked', async () => {
+  it('base64 text decodes to the bytes NapCat’s Buffer.from gives, odd characters and all (a leading "@", "=" inside, a second comma in data:)', async () => {
     const deps = fakeDeps({}, { store });
     const { calls, original } = napcat();
     const wrapped = new MediaResolver(deps).wrap(original);
-    const err = await (wrapped({ type: 'image', data: { file: 'base64://@@not*base64@@' } }, context()) as Promise<unknown>).catch((e: Error) => e);
-    expect(String((err as Error).message)).to.match(/^文件处理失败: base64 无效/);
-    expect(calls).to.have.length(0);
-    expect(store.entries.size).to.equal(0);
-    expect(deps.stats.snapshot().failures.INVALID_BASE64).to.equal(1);
+    const cases: Array<[string, string]> = [
+      [`base64://@${b64}`, `@${b64}`],
+      [`base64://${b64.slice(0, 400)}=${b64.slice(400)}`, `${b64.slice(0, 400)}=${b64.slice(400)}`],
+      [`data:image/png;base64,${b64},${b64.slice(0, 40)}`, b64], // NapCat: uri.split(',')[1]
+      [`data:image/png;base64,${b64}\n`, `${b64}\n`],
+    ];
+    for (const [file, napcatText] of cases) {
+      const result = (await deps.scopes.run(async () => wrapped({ type: 'image', data: { file } }, context()))) as Resolved;
+      expect((await readFile(result.path)).equals(Buffer.from(napcatText, 'base64')), file.slice(0, 40)).to.equal(true);
+    }
+    expect(calls, "NapCat's resolver").to.have.length(0);
+  });
+
+  it('text that decodes to nothing fails the request with 文件处理失败 and says so; no store entry, NapCat not asked', async () => {
+    const real = await MediaStore.open({ dir: path.join(dir, 'store') });
+    try {
+      const withStore = fakeDeps({}, { store: real });
+      const { calls, original } = napcat();
+      const wrapped = new MediaResolver(withStore).wrap(original);
+      for (const file of ['base64://@@@', 'base64://Q', 'data:image/png;base64,====']) {
+        const err = await (wrapped({ type: 'image', data: { file } }, context()) as Promise<unknown>).catch((e: Error) => e);
+        expect(String((err as Error).message), file).to.match(/^文件处理失败: base64 解码后为空.* \/ base64 decodes to nothing/);
+      }
+      expect(calls).to.have.length(0);
+      expect(real.stats().entries).to.equal(0);
+      expect(withStore.stats.snapshot().failures.EMPTY).to.equal(3);
+    } finally {
+      await real.close();
+    }
   });
 
   it('a store fault sends the request down NapCat’s own path, counted as a fault of ours', async () => {

@@ -27,6 +27,12 @@ export interface SendElementsResult {
 
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 
+/** `[url, file, path].find(uri => uri && uri.trim())`: a blank field is skipped; a non-string one throws on `.trim`, as in NapCat. */
+function pickUri(data: OB11Segment['data']): string | undefined {
+  const found = [data.url, data.file, data.path].find((uri) => uri && (uri as string).trim());
+  return found as string | undefined;
+}
+
 function elementBytes(element: SendMessageElement): number {
   const size = element.picElement?.fileSize ?? element.pttElement?.fileSize ?? element.fileElement?.fileSize ?? element.videoElement?.fileSize;
   return Number(size ?? 0) || 0;
@@ -52,7 +58,14 @@ export class OneBotMsgApi {
     }),
     image: async (segment, context) => {
       const result = await this.handleOb11FileLikeMessage(segment, context);
-      return await this.obContext.apis.FileApi.createValidSendPicElement(context, result.path, str(segment.data.summary), Number(segment.data.sub_type) || 0, result.isLocal);
+      // summary and sub_type are passed as the client sent them (the builder's defaults fill in undefined).
+      return await this.obContext.apis.FileApi.createValidSendPicElement(
+        context,
+        result.path,
+        segment.data.summary as string | undefined,
+        segment.data.sub_type as number | undefined,
+        result.isLocal,
+      );
     },
     file: async (segment, context) => {
       const { path, fileName, isLocal } = await this.handleOb11FileLikeMessage(segment, context);
@@ -110,7 +123,7 @@ export class OneBotMsgApi {
 
   async handleOb11FileLikeMessage(segment: OB11Segment, context: SendMessageContext): Promise<FileLikeResult> {
     const { data } = segment;
-    const uri = [data.url, data.file, data.path].map(str).find((u) => u.trim() !== '');
+    const uri = pickUri(data);
     if (!uri) throw new Error('文件消息缺少参数');
     const proxy = this.obContext.configLoader.configData.imageDownloadProxy || undefined;
     const result = await uriToLocalFile(runtimeOf(this.core), this.core.NapCatTempPath, uri, undefined, proxy);
@@ -136,7 +149,7 @@ export class OneBotMsgApi {
 export class LegacyOneBotMsgApi extends OneBotMsgApi {
   override async handleOb11FileLikeMessage(segment: OB11Segment, context: SendMessageContext): Promise<FileLikeResult> {
     const { data } = segment;
-    const uri = [data.url, data.file, data.path].map(str).find((u) => u.trim() !== '');
+    const uri = pickUri(data);
     if (!uri) throw new Error('文件消息缺少参数');
     const proxy = this.obContext.configLoader.configData.imageDownloadProxy || undefined;
     const result = await uriToLocalFile(runtimeOf(this.core), this.core.NapCatTempPath, uri, undefined, proxy);

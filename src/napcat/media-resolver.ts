@@ -3,6 +3,7 @@ import { StoreError } from '../store/errors';
 import type { Lease } from '../store/types';
 import type { HookDeps } from './hook-deps';
 import { isFileLikeSegment, isSendContext, type FileLikeResult, type FileLikeSegment, type Method, type SendContext } from './shapes';
+import { SegmentTexts, detached } from './segment-texts';
 import { UrlDownloads } from './url-downloads';
 
 const DATA_BASE64 = /^data:[^,]*;base64,/i;
@@ -24,16 +25,25 @@ function uriFieldOf(segment: FileLikeSegment): UriField | undefined {
   return undefined;
 }
 
+/** The base64 text of a URI, and the short prefix before it when the URI is nothing else. */
+interface Payload {
+  text: string;
+  /** Set when `uri === prefix + text`, as a string of its own (not a slice of the URI). */
+  prefix?: string;
+}
+
 /**
  * The base64 text NapCat would decode from `uri`, or undefined when NapCat would not decode it
  * as base64 here. NapCat strips `base64://`, and takes what lies between the first and the
  * second comma of a `data:` URI (`uri.split(',')[1]`, §1.2). `data:` without `;base64` is left
  * to NapCat, which decodes it as base64 just the same.
  */
-function base64Payload(uri: string): string | undefined {
-  if (uri.startsWith('base64://')) return uri.slice('base64://'.length);
-  if (DATA_BASE64.test(uri)) return uri.split(',')[1] || undefined;
-  return undefined;
+function base64Payload(uri: string): Payload | undefined {
+  if (uri.startsWith('base64://')) return { text: uri.slice('base64://'.length), prefix: 'base64://' };
+  if (!DATA_BASE64.test(uri)) return undefined;
+  const parts = uri.split(',');
+  if (!parts[1]) return undefined;
+  return { text: parts[1], prefix: parts.length === 2 ? detached(`${parts[0]},`) : undefined };
 }
 
 /**
@@ -45,10 +55,12 @@ function base64Payload(uri: string): string | undefined {
 export class MediaResolver {
   readonly #deps: HookDeps;
   readonly #downloads: UrlDownloads;
+  readonly #texts: SegmentTexts;
 
   constructor(deps: HookDeps) {
     this.#deps = deps;
     this.#downloads = new UrlDownloads(deps);
+    this.#texts = new SegmentTexts(deps.scopes);
   }
 
   wrap(original: Method): Method {
@@ -71,29 +83,39 @@ export class MediaResolver {
     }
 
     const payload = base64Payload(uri);
-    if (payload === undefined) return napcat(); // file://, paths, NapCat's own file tokens, data: without ;base64
+    // file://, paths, NapCat's own file tokens, data: without ;base64: NapCat's, unless it is a
+    // store file a send of this very segment object handed out (then the same lease again).
+    if (payload === undefined) return this.#again(segment, field, uri) ?? napcat();
 
     let lease: Lease;
     const started = performance.now();
     try {
-      lease = await this.#deps.store.putBase64(payload);
+      lease = await this.#deps.store.putBase64(payload.text);
     } catch (error) {
       return this.#onPutError(error, segment, napcat);
     }
-    this.#deps.sources.remember(lease.media.path, payload);
+    const kept = this.#deps.sources.remember(lease.media.path, payload.text);
     this.#deps.latency.resolved(lease.media.path, performance.now() - started);
     const result = this.handOver(lease, segment);
-    // The segment no longer needs its text: the store holds the bytes and the send uses the
-    // returned path. Pointing the field at the store file lets the request's own copy of the
-    // text go (7 MB for a 5 MB image) while the send waits, possibly seconds, for the upload;
-    // anything that reads the segment again finds the same bytes, as a local file. A frozen
-    // segment keeps its text: only memory is at stake, never the send.
-    try {
-      segment.data[field] = lease.media.path;
-    } catch {
-      // read-only: leave it
+    // The send no longer needs the segment's text: the field points at the store file until
+    // the send ends, then at the same URI again (SegmentTexts). When another request holds the
+    // same text, the URI put back is built on that one, so this request's own copy can go now.
+    if (payload.prefix !== undefined) {
+      const putBack = kept === payload.text ? uri : payload.prefix + kept;
+      this.#texts.letGo(segment, field, lease.media.path, putBack);
     }
     return result;
+  }
+
+  /** A store file this plugin handed out, met again in a segment: leased again, or undefined. */
+  #again(segment: FileLikeSegment, field: 'url' | 'file' | 'path', uri: string): FileLikeResult | undefined {
+    const media = this.#deps.managed.storeFile(uri);
+    const lease = media && this.#deps.store.acquire(media.hash);
+    if (!lease) return undefined;
+    this.#texts.putBackToo(segment, field, uri);
+    this.#deps.sources.share(lease.media.path);
+    this.#deps.latency.resolved(lease.media.path, 0);
+    return this.handOver(lease, segment);
   }
 
   /** Hangs `lease` on the send and returns it the way NapCat returns a local file. */

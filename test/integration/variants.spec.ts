@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
+import fs, { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { createHost, makeApng, makeAvif, makeHeic, makeJpeg, makeMp4, makePng, makeSilk, type Host, type HostOptions } from '../host';
 import type { OB11Response } from '../host/actions/response';
 import type { SendMessageElement } from '../host/napcat/types';
-import { burst, failed, hostWithPlugin, pluginStats, until } from './support';
+import { PLUGIN_ID, burst, failed, hostWithPlugin, pluginStats, until } from './support';
 
 const b64 = (bytes: Buffer) => `base64://${bytes.toString('base64')}`;
 const image = (bytes: Buffer) => ({ type: 'image', data: { file: b64(bytes) } });
@@ -139,6 +139,34 @@ describe('integration: transparency (what NTQQ is handed equals what NapCat alon
     const without = await named(bare);
     expect(without.map((n) => n.file)).to.deep.equal(['<md5>.apng', '<md5>.avif', '<md5>.heic']);
     expect(await named(host)).to.deep.equal(without);
+  });
+
+  it('guards transparency only: a message object sent again after its picture left the store (an in-process caller reusing it) sends the same picture', async () => {
+    const a = makePng({ bytes: 60_000, seed: 31 });
+    const b = makePng({ bytes: 60_000, seed: 32 });
+    const contentFiles = (host: Host) => {
+      const dir = path.join(host.pluginManager.getPluginDataPath(PLUGIN_ID), 'cache', 'content');
+      return fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).length : 0;
+    };
+    const run = async (host: Host, plugin: boolean) => {
+      const sends = kernelSends(host);
+      // ctx.actions.call, as another plugin calls it: SendMsgBase.check hands the caller's own objects on.
+      const params = { group_id: 1, message: [image(a)] };
+      const statuses = [(await host.call('send_group_msg', params)).status];
+      statuses.push((await host.call('send_group_msg', { group_id: 2, message: [image(b)] })).status);
+      // maxEntries 1: the second picture evicts the first, whose file goes once no send holds it.
+      if (plugin) expect(await until(() => contentFiles(host) === 1, 5_000), 'the first picture left the store').to.equal(true);
+      const again = await host.call('send_group_msg', params);
+      statuses.push(again.status);
+      return { statuses, again: String(again.message).slice(0, 120), md5s: sends.map((elements) => elements[0].picElement?.md5HexStr) };
+    };
+    const bare = await createHost({ timeScale: 0.05 });
+    hosts.push(bare);
+    const host = await hostWithPlugin({ timeScale: 0.05 }, { graceSeconds: 1, maxEntries: 1 });
+    hosts.push(host);
+    const without = await run(bare, false);
+    expect(without.statuses).to.deep.equal(['ok', 'ok', 'ok']);
+    expect(await run(host, true)).to.deep.equal(without);
   });
 });
 

@@ -54,10 +54,12 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
       const wrapped = new MediaResolver(deps).wrap(original);
       const ctx = context();
       let source: string | undefined;
+      let during: unknown;
       const segment = { type: 'image', data: { file: uri } };
       const result = (await deps.scopes.run(async () => {
         const r = (await wrapped(segment, ctx)) as Resolved;
         source = deps.sources.lookup(r.path);
+        during = segment.data.file;
         expect(store.leases, 'held while the request runs').to.equal(1);
         return r;
       })) as Resolved;
@@ -69,20 +71,80 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
       expect(deps.managed.has(result.path), 'kept out of NapCat’s deletion list').to.equal(true);
       expect(source).to.equal(b64);
       expect(store.leases, 'released when the request settled').to.equal(0);
-      // The request's own copy of the text is let go: the segment now names the store file.
-      expect(segment.data.file).to.equal(result.path);
+      // The request's own copy of the text is let go while the send runs (the segment names
+      // the store file), and the caller's object holds its URI again once the send is over.
+      expect(during).to.equal(result.path);
+      expect(segment.data.file).to.equal(uri);
     });
   }
 
-  it('points the field the URI came from (url > file > path) at the store file, and only that one', async () => {
+  it('while the send runs, points the field NapCat reads (the first set, non-blank of url > file > path) at the store file, and only that one', async () => {
     const deps = fakeDeps({}, { store });
     const wrapped = new MediaResolver(deps).wrap(napcat().original);
-    const segment = { type: 'image', data: { url: `base64://${b64}`, file: 'picture.png', name: 'n.png' } };
-    const result = (await deps.scopes.run(async () => (await wrapped(segment, context())) as Resolved));
-    expect(segment.data).to.deep.equal({ url: result.path, file: 'picture.png', name: 'n.png' });
-    expect(result.fileName).to.equal('n.png');
-    // Read again (as NapCat would for a second look), the segment resolves to the same bytes.
-    expect((await readFile(segment.data.url)).equals(png)).to.equal(true);
+    for (const [data, field] of [
+      [{ url: `base64://${b64}`, file: 'picture.png', name: 'n.png' }, 'url'],
+      [{ url: '  ', file: `base64://${b64}`, name: 'n.png' }, 'file'],
+    ] as const) {
+      const segment = { type: 'image', data: { ...data } as Record<string, string> };
+      await deps.scopes.run(async () => {
+        const result = (await wrapped(segment, context())) as Resolved;
+        expect(segment.data).to.deep.equal({ ...data, [field]: result.path });
+        expect(result.fileName).to.equal('n.png');
+        // Read again (as NapCat would for a second look), the segment resolves to the same bytes.
+        expect((await readFile(segment.data[field])).equals(png)).to.equal(true);
+      });
+      expect(segment.data).to.deep.equal(data);
+    }
+  });
+
+  it('a segment object sent again after its store entry is gone sends the same picture (its URI was put back)', async () => {
+    const deps = fakeDeps({}, { store });
+    const { calls, original } = napcat();
+    const wrapped = new MediaResolver(deps).wrap(original);
+    const segment = { type: 'image', data: { file: `base64://${b64}` } };
+    const first = (await deps.scopes.run(async () => wrapped(segment, context()))) as Resolved;
+    // Evicted and deleted, as the store does once no lease holds it.
+    store.entries.clear();
+    await rm(first.path);
+    const again = (await deps.scopes.run(async () => {
+      const r = (await wrapped(segment, context())) as Resolved;
+      expect((await readFile(r.path)).equals(png)).to.equal(true);
+      return r;
+    })) as Resolved;
+    expect(again.path).to.equal(first.path);
+    expect(calls, "NapCat's resolver").to.have.length(0);
+    expect(segment.data.file).to.equal(`base64://${b64}`);
+  });
+
+  it('one segment object in two sends at once: the second leases the store file the first let it point at; both end with the URI back', async () => {
+    const deps = fakeDeps({}, { store });
+    const { calls, original } = napcat();
+    const wrapped = new MediaResolver(deps).wrap(original);
+    const segment = { type: 'image', data: { file: `base64://${b64}` } };
+    let release!: () => void;
+    const firstHolds = new Promise<void>((resolve) => (release = resolve));
+    let seenBySecond: unknown;
+    const first = deps.scopes.run(async () => {
+      const r = (await wrapped(segment, context())) as Resolved;
+      await firstHolds;
+      return r;
+    });
+    const second = deps.scopes.run(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      seenBySecond = segment.data.file;
+      const r = (await wrapped(segment, context())) as Resolved;
+      expect(store.leases, 'both sends hold the store file').to.equal(2);
+      return r;
+    });
+    const secondResult = (await second) as Resolved;
+    release();
+    const firstResult = (await first) as Resolved;
+    expect(seenBySecond).to.equal(firstResult.path);
+    expect(secondResult.path).to.equal(firstResult.path);
+    expect(calls, "NapCat's resolver").to.have.length(0);
+    expect(store.calls.putBase64).to.equal(1);
+    expect(store.leases).to.equal(0);
+    expect(segment.data.file).to.equal(`base64://${b64}`);
   });
 
   it('a frozen segment keeps its text and the send goes on', async () => {

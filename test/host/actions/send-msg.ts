@@ -33,6 +33,22 @@ export class SendMsgBase extends OneBotAction<SendResult> {
     super(...rest);
   }
 
+  /**
+   * SendMsgBase.check (v4.18.5) overrides OneBotAction's schema parse without calling it: the
+   * caller's own message objects reach the converters, not a copy. send_group_msg and
+   * send_private_msg first set `message_type` on the caller's payload (group: and delete
+   * `user_id`). Nodes mixed with other segments are refused.
+   */
+  override async check(payload: Payload): Promise<{ valid: boolean; message?: string }> {
+    if (this.contextMode === 'group') {
+      delete payload.user_id;
+      payload.message_type = 'group';
+    } else if (this.contextMode === 'private') {
+      payload.message_type = 'private';
+    }
+    return checkNodes(payload);
+  }
+
   async _handle(payload: Payload): Promise<SendResult> {
     return await this.base_handle(payload, this.contextMode);
   }
@@ -51,11 +67,21 @@ export class SendMsgBase extends OneBotAction<SendResult> {
   }
 }
 
-/** send_forward_msg & co: check() copies `messages` into `message` (SendForwardMsg.ts). */
+/** SendMsgBase's own check: nodes may not be mixed with other segments. */
+function checkNodes(payload: Payload): { valid: boolean; message?: string } {
+  const messages = normalize(payload.message);
+  const nodes = messages.filter((m) => m.type === 'node').length;
+  if (nodes > 0 && nodes !== messages.length) {
+    return { valid: false, message: '转发消息不能和普通消息混在一起发送,转发需要保证message只有type为node的元素' };
+  }
+  return { valid: true };
+}
+
+/** send_forward_msg & co: check() puts `normalize(messages)` into `message`, then SendMsgBase's check (SendForwardMsg.ts). */
 export class SendForwardMsg extends SendMsgBase {
   override async check(payload: Payload): Promise<{ valid: boolean; message?: string }> {
-    if (payload.messages !== undefined) payload.message = payload.messages;
+    if (payload.messages) payload.message = normalize(payload.messages);
     if (payload.message === undefined) return { valid: false, message: 'missing messages / 缺少 messages' };
-    return { valid: true };
+    return checkNodes(payload);
   }
 }

@@ -43,39 +43,46 @@ function callKey(hash: string, args: unknown[]): string | undefined {
  */
 export function wrapPicElement(deps: HookDeps): (original: Method) => Method {
   const elements = new LRUCache<string, Element>({ max: 2_000 });
+  const build = async function (this: unknown, original: Method, args: unknown[]): Promise<unknown> {
+    const [context, picPath, , subType = 0] = args;
+    const media = typeof picPath === 'string' ? deps.managed.storeFile(picPath) : undefined;
+    const key = media && callKey(media.hash, args);
+    if (!deps.config().enabled || !media || key === undefined || !isSendContext(context) || typeof subType !== 'number') {
+      return original.apply(this, args);
+    }
+    const known = elements.get(key);
+    if (!known) {
+      const element = await original.apply(this, args);
+      const pic = field(element, 'picElement');
+      const sourcePath = field(pic, 'sourcePath');
+      if (typeof sourcePath === 'string' && isPicElement(element, { md5: media.md5, path: sourcePath })) {
+        elements.set(key, structuredClone(element));
+      }
+      return element;
+    }
+    const fileApi = objectWithMethods(deps.core, ['apis', 'FileApi'], ['uploadFile']);
+    if (!fileApi) return original.apply(this, args);
+    const upload = await (field(fileApi, 'uploadFile') as Method).call(fileApi, picPath, ElementType.PIC, subType);
+    if (!isUploadResult(upload) || upload.md5 !== media.md5 || upload.fileSize === 0) {
+      deps.failOpen.fault('pic-element', new Error(`uploadFile 结果不符 / unexpected uploadFile result`), picPath as string);
+      elements.delete(key);
+      return original.apply(this, args);
+    }
+    context.deleteAfterSentFiles.push(upload.path); // as NapCat does; the send filter takes it out again
+    const element = structuredClone(known);
+    const pic = element.picElement;
+    pic.md5HexStr = upload.md5;
+    pic.fileSize = typeof known.picElement.fileSize === 'number' ? upload.fileSize : String(upload.fileSize);
+    pic.fileName = upload.fileName;
+    pic.sourcePath = upload.path;
+    return element;
+  };
   return (original) =>
     async function (this: unknown, ...args: unknown[]) {
-      const [context, picPath, , subType = 0] = args;
-      const media = typeof picPath === 'string' ? deps.managed.storeFile(picPath) : undefined;
-      const key = media && callKey(media.hash, args);
-      if (!deps.config().enabled || !media || key === undefined || !isSendContext(context) || typeof subType !== 'number') {
-        return original.apply(this, args);
-      }
-      const known = elements.get(key);
-      if (!known) {
-        const element = await original.apply(this, args);
-        const pic = field(element, 'picElement');
-        const sourcePath = field(pic, 'sourcePath');
-        if (typeof sourcePath === 'string' && isPicElement(element, { md5: media.md5, path: sourcePath })) {
-          elements.set(key, structuredClone(element));
-        }
-        return element;
-      }
-      const fileApi = objectWithMethods(deps.core, ['apis', 'FileApi'], ['uploadFile']);
-      if (!fileApi) return original.apply(this, args);
-      const upload = await (field(fileApi, 'uploadFile') as Method).call(fileApi, picPath, ElementType.PIC, subType);
-      if (!isUploadResult(upload) || upload.md5 !== media.md5 || upload.fileSize === 0) {
-        deps.failOpen.fault('pic-element', new Error(`uploadFile 结果不符 / unexpected uploadFile result`), picPath as string);
-        elements.delete(key);
-        return original.apply(this, args);
-      }
-      context.deleteAfterSentFiles.push(upload.path); // as NapCat does; the send filter takes it out again
-      const element = structuredClone(known);
-      const pic = element.picElement;
-      pic.md5HexStr = upload.md5;
-      pic.fileSize = typeof known.picElement.fileSize === 'number' ? upload.fileSize : String(upload.fileSize);
-      pic.fileName = upload.fileName;
-      pic.sourcePath = upload.path;
+      const element = await build.call(this, original, args);
+      // The media path is on NapCat's deletion list: NapCat means to delete it (ManagedPaths).
+      const context = args[0];
+      if (isSendContext(context)) deps.managed.noteQueued(context.deleteAfterSentFiles);
       return element;
     };
 }

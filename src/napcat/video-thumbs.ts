@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Mutex } from 'async-mutex';
 import type { HookDeps } from './hook-deps';
-import { field, type Method } from './shapes';
+import { field, isSendContext, type Method } from './shapes';
 
 /** Thumbnail paths of a video element: `thumbPath` is a Map<number, string> in NapCat. */
 function thumbsOf(element: unknown): string[] {
@@ -27,6 +27,9 @@ export function wrapVideoElement(deps: HookDeps): (original: Method) => Method {
       lane.users++;
       try {
         const element = await lane.mutex.runExclusive(() => original.apply(this, args));
+        const context = args[0];
+        // The media path and thumbnail NapCat put on its deletion list are NapCat's to delete (ManagedPaths).
+        if (isSendContext(context)) deps.managed.noteQueued(context.deleteAfterSentFiles);
         try {
           for (const thumb of thumbsOf(element)) {
             deps.scopes.hold(deps.pathLeases.acquire(thumb), thumb);

@@ -141,6 +141,30 @@ describe('integration: transparency (what NTQQ is handed equals what NapCat alon
     expect(await named(host)).to.deep.equal(without);
   });
 
+  it('guards transparency only: a voice message’s Ptt/…/Ori copy stays after the send, as NapCat never deletes it; the picture’s goes', async () => {
+    const silk = makeSilk({ frames: 200, seed: 41 });
+    const png = makePng({ bytes: 40_000, seed: 42 });
+    const left = async (host: Host) => {
+      for (const message of [[{ type: 'record', data: { file: b64(silk) } }], [image(png)]]) {
+        const response = await host.call('send_group_msg', { group_id: 1, message });
+        expect(response.status, String(response.message)).to.equal('ok');
+      }
+      // Past NapCat's deletion delay (10 s of model time) and the plugin's 1 s grace (wall time).
+      const top = () => host.listMedia().map((file) => path.relative(host.paths.ntData, file).split(path.sep)[0]);
+      await host.clock.sleep(12_000);
+      await until(() => host.pendingDeletions().length === 0 && !top().includes('Pic'), 5_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_200)); // a deletion of the voice copy would land in this time
+      return top();
+    };
+    const bare = await createHost({ timeScale: 0.05 });
+    hosts.push(bare);
+    const host = await hostWithPlugin({ timeScale: 0.05 }, { graceSeconds: 1 });
+    hosts.push(host);
+    const without = await left(bare);
+    expect(without).to.deep.equal(['Ptt']);
+    expect(await left(host)).to.deep.equal(without);
+  });
+
   it('guards transparency only: a message object sent again after its picture left the store (an in-process caller reusing it) sends the same picture', async () => {
     const a = makePng({ bytes: 60_000, seed: 31 });
     const b = makePng({ bytes: 60_000, seed: 32 });

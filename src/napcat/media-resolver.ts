@@ -3,6 +3,7 @@ import { StoreError } from '../store/errors';
 import type { Lease } from '../store/types';
 import type { HookDeps } from './hook-deps';
 import { isFileLikeSegment, isSendContext, type FileLikeResult, type FileLikeSegment, type Method, type SendContext } from './shapes';
+import { handOverOversize } from './oversize';
 import { SegmentTexts, detached } from './segment-texts';
 import { UrlDownloads } from './url-downloads';
 
@@ -133,11 +134,7 @@ export class MediaResolver {
       this.#deps.stats.failure(error.code);
       return Promise.reject(new Error(`文件处理失败: ${error.message}`));
     }
-    if (error instanceof StoreError && error.code === 'TOO_LARGE') {
-      // Over maxPayloadBytes: not ours to cache, NapCat sends it as it always did.
-      this.#deps.stats.fallback('TOO_LARGE');
-      return napcat();
-    }
+    if (handOverOversize(this.#deps, error, `base64 ${segment.type} 段 / segment`)) return napcat();
     this.#deps.failOpen.fault('base64', error, `${segment.type} 段 / segment`);
     return napcat();
   }

@@ -1,6 +1,7 @@
 import { unlink } from 'node:fs/promises';
 import type { Lease } from '../store/types';
 import type { HookDeps } from './hook-deps';
+import { handOverOversize } from './oversize';
 import { field, type SendContext } from './shapes';
 
 /** NapCat's own resolver for this segment, called with the given deletion list. */
@@ -76,7 +77,7 @@ export class UrlDownloads {
       await hash;
     } catch (error) {
       if (!(error instanceof OurFault)) throw error; // NapCat's own download error
-      this.#deps.failOpen.fault('url', error.inner, url.slice(0, 200));
+      if (!handOverOversize(this.#deps, error.inner, `${url.slice(0, 200)}`)) this.#deps.failOpen.fault('url', error.inner, url.slice(0, 200));
       // Send what NapCat produced, and let NapCat delete its temp file as it would have.
       context.deleteAfterSentFiles.push(...priv.deleteAfterSentFiles);
       return napcatResult;

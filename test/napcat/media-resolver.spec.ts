@@ -6,7 +6,7 @@ import path from 'node:path';
 import sinon from 'sinon';
 import { MediaResolver } from '../../src/napcat/media-resolver';
 import type { SendContext } from '../../src/napcat/shapes';
-import { StoreError } from '../../src/store/errors';
+import { StoreError, tooLargeError } from '../../src/store/errors';
 import { MediaStore } from '../../src/store/media-store';
 import { makePng } from '../host/media/samples';
 import { FakeStore } from './fake-store';
@@ -219,13 +219,14 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
     expect(store.entries.size).to.equal(0);
   });
 
-  it('over maxPayloadBytes (TOO_LARGE) is NapCat’s to send', async () => {
+  it('over maxPayloadBytes (TOO_LARGE) is NapCat’s to send, counted as that fallback, not as a fault of ours', async () => {
     const deps = fakeDeps({}, { store });
-    store.fault = new StoreError('TOO_LARGE', 'too large');
+    store.fault = tooLargeError(20_000, 4096);
     const { calls, original } = napcat();
     await new MediaResolver(deps).wrap(original)({ type: 'image', data: { file: `base64://${b64}` } }, context());
     expect(calls).to.have.length(1);
     expect(deps.stats.snapshot().fallbacks.TOO_LARGE).to.equal(1);
+    expect(deps.faults).to.deep.equal([]);
   });
 
   describe('http(s) URLs', () => {
@@ -282,6 +283,19 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
       await (wrapped({ type: 'image', data: { url } }, context()) as Promise<unknown>).catch(() => undefined);
       expect(downloads, 'the failure was not cached').to.equal(2);
       expect(store.entries.size).to.equal(0);
+    });
+
+    it('a download over maxPayloadBytes is sent as NapCat downloaded it, counted as the TOO_LARGE fallback, not as a fault of ours', async () => {
+      const deps = fakeDeps({ urlCoalesceSeconds: 10 }, { store });
+      store.fault = tooLargeError(20_000, 4096);
+      const { calls, original } = napcat();
+      const ctx = context();
+      const result = (await new MediaResolver(deps).wrap(original)({ type: 'image', data: { url } }, ctx)) as Resolved;
+      expect(calls).to.have.length(1);
+      expect(result.path).to.equal(path.join(dir, 'napcat-temp-1'));
+      expect(ctx.deleteAfterSentFiles, 'NapCat deletes its own temp file as always').to.deep.equal([result.path]);
+      expect(deps.faults).to.deep.equal([]);
+      expect(deps.stats.snapshot().fallbacks.TOO_LARGE).to.equal(1);
     });
 
     it('a store fault after the download sends NapCat’s own file, which NapCat then deletes as usual', async () => {

@@ -67,6 +67,23 @@ describe('integration: the same guarantees for other shapes of broadcast', funct
     await expectNothingLeft(host);
   });
 
+  it('≤ v4.17.48 video (every video copied to `${src}.${ext}` beside its source): failures without the plugin, 0 with it, and nothing foreign in the store', async () => {
+    const mp4 = makeMp4({ bytes: 600_000, seed: 5 });
+    const legacy: HostOptions = { ...opts, apiShape: 'legacy' };
+    const bare = await createHost(legacy);
+    hosts.push(bare);
+    const without = await burst(bare, 60, () => [{ type: 'video', data: { file: b64(mp4) } }], 1000, 4);
+    const host = await plugin(legacy);
+    const withPlugin = await burst(host, 60, () => [{ type: 'video', data: { file: b64(mp4) } }], 1000, 4);
+    const content = path.join(host.pluginManager.getPluginDataPath(PLUGIN_ID), 'cache', 'content');
+    const stored = fs.readdirSync(content, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => d.name);
+    console.log(`      legacy video: without ${failed(without).length}/60 failed, with ${failed(withPlugin).length}/60; store content ${stored.join(', ')}`);
+    expect(failed(without).length).to.be.greaterThan(0);
+    expect(messages(withPlugin)).to.deep.equal([]);
+    expect(stored.every((name) => /^[0-9a-f]{64}(\.[a-z0-9]+)?$/.test(name)), 'only content-named files in the store').to.equal(true);
+    await expectNothingLeft(host);
+  });
+
   for (const packetMode of [true, false]) {
     it(`forward messages (${packetMode ? 'packet' : 'non-packet'} mode): 0 failures, nothing left`, async () => {
       const png = makePng({ bytes: 200_000, seed: 70 });

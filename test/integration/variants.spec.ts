@@ -21,7 +21,7 @@ function messages(responses: OB11Response[]): string[] {
   return failed(responses).map((r) => String(r.message).slice(0, 160));
 }
 
-describe('integration: the same guarantees for other shapes of broadcast', function () {
+describe('integration: the same guarantees for other shapes of broadcast (each also run without the plugin)', function () {
   this.timeout(180_000);
   const hosts: Host[] = [];
   const opts: HostOptions = { timeScale: 0.05, seed: 3 };
@@ -30,14 +30,22 @@ describe('integration: the same guarantees for other shapes of broadcast', funct
     hosts.push(host);
     return host;
   };
+  const bare = async (o: HostOptions = opts) => {
+    const host = await createHost(o);
+    hosts.push(host);
+    return host;
+  };
   afterEach(async () => {
     for (const host of hosts.splice(0)) await host.close();
   });
 
-  it('5 images × 40 peers interleaved: 0 failures, one copy and one transfer per image', async () => {
+  it('5 images × 40 peers interleaved: failures without the plugin; 0 with it, one copy and one transfer per image', async () => {
     const images = Array.from({ length: 5 }, (_, k) => makePng({ bytes: 400_000, seed: 50 + k }));
+    const without = await burst(await bare(), 200, (i) => [image(images[i % 5])]);
     const host = await plugin();
     const responses = await burst(host, 200, (i) => [image(images[i % 5])]);
+    console.log(`      5 images: without ${failed(without).length}/200 failed, with ${failed(responses).length}/200`);
+    expect(failed(without).length, 'NapCat alone fails some').to.be.greaterThan(0);
     expect(messages(responses)).to.deep.equal([]);
     expect(host.counters.nativeCopies).to.equal(5);
     expect(host.counters.uploadsTransferred).to.equal(5);
@@ -45,26 +53,36 @@ describe('integration: the same guarantees for other shapes of broadcast', funct
     await expectNothingLeft(host);
   });
 
-  it('two identical images in one message: one copy, both elements sent', async () => {
+  it('two identical images in one message: failures without the plugin; 0 with it, one copy, both elements sent', async () => {
     const png = makePng({ bytes: 300_000, seed: 61 });
+    const without = await burst(await bare(), 60, () => [image(png), image(png)]);
     const host = await plugin();
-    const responses = await burst(host, 40, () => [image(png), image(png)]);
+    const responses = await burst(host, 60, () => [image(png), image(png)]);
+    console.log(`      two in one message: without ${failed(without).length}/60 failed, with ${failed(responses).length}/60`);
+    expect(failed(without).length, 'NapCat alone fails some').to.be.greaterThan(0);
     expect(messages(responses)).to.deep.equal([]);
     expect(host.counters.nativeCopies).to.equal(1);
     expect(host.counters.uploadsTransferred).to.equal(1);
     await expectNothingLeft(host);
   });
 
-  it('video (with its thumbnail) and voice: 0 failures, nothing left', async () => {
+  it('video (with its thumbnail) and voice: failures without the plugin; 0 with it, and of the media only the voice copy is left, as NapCat leaves it', async () => {
     const mp4 = makeMp4({ bytes: 600_000, seed: 3 });
     const silk = makeSilk({ frames: 400, seed: 3 });
+    const send = async (host: Host) => [
+      ...(await burst(host, 60, () => [{ type: 'video', data: { file: b64(mp4) } }])),
+      ...(await burst(host, 60, () => [{ type: 'record', data: { file: b64(silk) } }])),
+    ];
+    const without = await send(await bare());
     const host = await plugin();
-    const videos = await burst(host, 40, () => [{ type: 'video', data: { file: b64(mp4) } }]);
-    const voices = await burst(host, 40, () => [{ type: 'record', data: { file: b64(silk) } }]);
-    expect(messages(videos)).to.deep.equal([]);
-    expect(messages(voices)).to.deep.equal([]);
+    const responses = await send(host);
+    console.log(`      video and voice: without ${failed(without).length}/120 failed, with ${failed(responses).length}/120`);
+    expect(failed(without).length, 'NapCat alone fails some').to.be.greaterThan(0);
+    expect(messages(responses)).to.deep.equal([]);
     expect((await pluginStats(host)).store.misses).to.equal(2);
-    await expectNothingLeft(host);
+    await until(() => host.listMedia().length === 1, 5_000);
+    expect(host.listMedia().map((f) => path.relative(host.paths.ntData, f).split(path.sep)[0])).to.deep.equal(['Ptt']);
+    expect(host.pendingDeletions(), 'NapCat deletions pending').to.deep.equal([]);
   });
 
   it('≤ v4.17.48 video (every video copied to `${src}.${ext}` beside its source): failures without the plugin, 0 with it, and nothing foreign in the store', async () => {
@@ -85,18 +103,30 @@ describe('integration: the same guarantees for other shapes of broadcast', funct
   });
 
   for (const packetMode of [true, false]) {
-    it(`forward messages (${packetMode ? 'packet' : 'non-packet'} mode): 0 failures, nothing left`, async () => {
+    it(`forward messages (${packetMode ? 'packet' : 'non-packet'} mode): ${packetMode ? 'failed forwards' : 'nodes silently dropped'} without the plugin; 0 with it, nothing left`, async () => {
       const png = makePng({ bytes: 200_000, seed: 70 });
       const jpg = makeJpeg({ bytes: 150_000, seed: 71 });
+      const forward = async (host: Host) => {
+        // The non-packet path swallows a node's failed send: count the nodes each forward merged.
+        const merged: number[] = [];
+        const service = host.core.context.session.getMsgService();
+        const merge = service.multiForwardMsg.bind(service);
+        service.multiForwardMsg = (msgIds, src, dst, msgId) => {
+          merged.push(msgIds.length);
+          return merge(msgIds, src, dst, msgId);
+        };
+        // send_group_msg with node segments takes the forward path; arrivals spread over 1 s.
+        const responses = await burst(host, 60, () => [node([image(png)]), node([image(jpg), image(png)])], 1000, 5);
+        const lost = packetMode ? failed(responses).length : merged.reduce((n, count) => n + (2 - count), 0) + failed(responses).length;
+        return { responses, lost };
+      };
+      const without = await forward(await bare({ ...opts, packetMode }));
       const host = await plugin({ ...opts, packetMode });
-      const { url } = await host.front.start();
-      void url;
-      const responses = await Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          host.call('send_group_forward_msg', { group_id: 500 + i, messages: [node([image(png)]), node([image(jpg), image(png)])] }),
-        ),
-      );
-      expect(messages(responses)).to.deep.equal([]);
+      const withPlugin = await forward(host);
+      console.log(`      forward (${packetMode ? 'packet' : 'non-packet'}): without ${without.lost} lost, with ${withPlugin.lost}`);
+      expect(without.lost, 'NapCat alone loses some').to.be.greaterThan(0);
+      expect(messages(withPlugin.responses)).to.deep.equal([]);
+      expect(withPlugin.lost).to.equal(0);
       expect((await pluginStats(host)).leasesHeld).to.equal(0);
       await expectNothingLeft(host);
     });
@@ -105,9 +135,7 @@ describe('integration: the same guarantees for other shapes of broadcast', funct
   it('Windows-like file semantics: failures without the plugin, 0 with it', async () => {
     const png = makePng({ bytes: 1_000_000, seed: 80 });
     const win: HostOptions = { ...opts, fileMode: 'windows-delete-pending', seed: 2 };
-    const bare = await createHost(win);
-    hosts.push(bare);
-    const without = await burst(bare, 100, () => [image(png)], 1000, 2);
+    const without = await burst(await bare(win), 100, () => [image(png)], 1000, 2);
     const host = await plugin(win);
     const withPlugin = await burst(host, 100, () => [image(png)], 1000, 2);
     console.log(`      windows-delete-pending: without ${failed(without).length}/100 failed, with ${failed(withPlugin).length}/100`);
@@ -213,7 +241,7 @@ describe('integration: transparency (what NTQQ is handed equals what NapCat alon
 
 describe('integration: http(s) images', function () {
   this.timeout(60_000);
-  it('30 sends of one URL within urlCoalesceSeconds download it once, through NapCat’s own downloader, and write it twice in all', async () => {
+  it('30 sends of one URL within urlCoalesceSeconds download it once (NapCat alone: 30 times), through NapCat’s own downloader, and write it twice in all', async () => {
     const http = await import('node:http');
     const png = makePng({ bytes: 200_000, seed: 99 });
     let served = 0;
@@ -223,6 +251,15 @@ describe('integration: http(s) images', function () {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/a.png`;
+    const bare = await createHost({ timeScale: 0.05 });
+    try {
+      await burst(bare, 30, () => [{ type: 'image', data: { file: url } }], 200);
+      expect(served, 'HTTP requests without the plugin').to.equal(30);
+      expect(bare.counters.nativeCopies, 'NTQQ copies without the plugin').to.equal(30);
+    } finally {
+      await bare.close();
+    }
+    served = 0;
     const host = await hostWithPlugin({ timeScale: 0.05 }, { graceSeconds: 1 });
     try {
       const written = bytesWrittenByProcess();

@@ -56,8 +56,15 @@ export class SendMsgBase extends OneBotAction<SendResult> {
   async base_handle(payload: Payload, mode: ContextMode): Promise<SendResult> {
     const peer = createPeer(payload, mode);
     const messages = normalize(payload.message, payload.auto_escape === true || payload.auto_escape === 'true');
-    if (messages.some((m) => m.type === 'node')) return await sendForward(this.obContext, this.core, peer, messages);
     const msgApi = this.obContext.apis.MsgApi;
+    const nodes = messages.filter((m) => m.type === 'node');
+    if (nodes.length > 0) {
+      const { message, resId } = await sendForward(this.obContext, this.core, peer, nodes);
+      if (message) return { message_id: msgApi.remember(peer, message), res_id: resId };
+      if (resId) throw new Error(`发送转发消息（res_id：${resId} 失败`);
+      // No message and no res_id: NapCat goes on to send the node segments as a plain message,
+      // whose converter gives nothing (消息体无法解析).
+    }
     const { sendElements, deleteAfterSentFiles } = await msgApi.createSendElements(messages, peer);
     const returnMsg =
       runtimeOf(this.core).shape === 'legacy'

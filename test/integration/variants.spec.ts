@@ -21,6 +21,8 @@ function messages(responses: OB11Response[]): string[] {
   return failed(responses).map((r) => String(r.message).slice(0, 160));
 }
 
+const ROUNDS = 4;
+
 describe('integration: the same guarantees for other shapes of broadcast (each also run without the plugin)', function () {
   this.timeout(180_000);
   const hosts: Host[] = [];
@@ -30,10 +32,22 @@ describe('integration: the same guarantees for other shapes of broadcast (each a
     hosts.push(host);
     return host;
   };
-  const bare = async (o: HostOptions = opts) => {
-    const host = await createHost(o);
-    hosts.push(host);
-    return host;
+  /**
+   * NapCat alone, on a fresh host each time, until one burst shows the failure (at most
+   * ROUNDS): the model's races depend on timing, and on a busy machine one burst may miss them
+   * (as the waves spec repeats waves). Returns each burst's count of sends lost.
+   */
+  const napcatAlone = async (o: HostOptions, lost: (host: Host, round: number) => Promise<number>): Promise<number[]> => {
+    const counts: number[] = [];
+    for (let round = 0; round < ROUNDS && !(counts.at(-1)! > 0); round++) {
+      const host = await createHost({ ...o, seed: (o.seed ?? 1) + round });
+      try {
+        counts.push(await lost(host, round));
+      } finally {
+        await host.close();
+      }
+    }
+    return counts;
   };
   afterEach(async () => {
     for (const host of hosts.splice(0)) await host.close();
@@ -41,11 +55,11 @@ describe('integration: the same guarantees for other shapes of broadcast (each a
 
   it('5 images × 40 peers interleaved: failures without the plugin; 0 with it, one copy and one transfer per image', async () => {
     const images = Array.from({ length: 5 }, (_, k) => makePng({ bytes: 400_000, seed: 50 + k }));
-    const without = await burst(await bare(), 200, (i) => [image(images[i % 5])]);
+    const without = await napcatAlone(opts, async (h, r) => failed(await burst(h, 200, (i) => [image(images[i % 5])], 1000, 1 + r)).length);
     const host = await plugin();
     const responses = await burst(host, 200, (i) => [image(images[i % 5])]);
-    console.log(`      5 images: without ${failed(without).length}/200 failed, with ${failed(responses).length}/200`);
-    expect(failed(without).length, 'NapCat alone fails some').to.be.greaterThan(0);
+    console.log(`      5 images: without ${without.join(', ')} of 200 failed, with ${failed(responses).length}/200`);
+    expect(without.at(-1), 'NapCat alone fails some').to.be.greaterThan(0);
     expect(messages(responses)).to.deep.equal([]);
     expect(host.counters.nativeCopies).to.equal(5);
     expect(host.counters.uploadsTransferred).to.equal(5);
@@ -55,11 +69,11 @@ describe('integration: the same guarantees for other shapes of broadcast (each a
 
   it('two identical images in one message: failures without the plugin; 0 with it, one copy, both elements sent', async () => {
     const png = makePng({ bytes: 300_000, seed: 61 });
-    const without = await burst(await bare(), 60, () => [image(png), image(png)]);
+    const without = await napcatAlone(opts, async (h, r) => failed(await burst(h, 60, () => [image(png), image(png)], 1000, 1 + r)).length);
     const host = await plugin();
     const responses = await burst(host, 60, () => [image(png), image(png)]);
-    console.log(`      two in one message: without ${failed(without).length}/60 failed, with ${failed(responses).length}/60`);
-    expect(failed(without).length, 'NapCat alone fails some').to.be.greaterThan(0);
+    console.log(`      two in one message: without ${without.join(', ')} of 60 failed, with ${failed(responses).length}/60`);
+    expect(without.at(-1), 'NapCat alone fails some').to.be.greaterThan(0);
     expect(messages(responses)).to.deep.equal([]);
     expect(host.counters.nativeCopies).to.equal(1);
     expect(host.counters.uploadsTransferred).to.equal(1);
@@ -69,15 +83,15 @@ describe('integration: the same guarantees for other shapes of broadcast (each a
   it('video (with its thumbnail) and voice: failures without the plugin; 0 with it, and of the media only the voice copy is left, as NapCat leaves it', async () => {
     const mp4 = makeMp4({ bytes: 600_000, seed: 3 });
     const silk = makeSilk({ frames: 400, seed: 3 });
-    const send = async (host: Host) => [
-      ...(await burst(host, 60, () => [{ type: 'video', data: { file: b64(mp4) } }])),
-      ...(await burst(host, 60, () => [{ type: 'record', data: { file: b64(silk) } }])),
+    const send = async (host: Host, seed = 1) => [
+      ...(await burst(host, 60, () => [{ type: 'video', data: { file: b64(mp4) } }], 1000, seed)),
+      ...(await burst(host, 60, () => [{ type: 'record', data: { file: b64(silk) } }], 1000, seed)),
     ];
-    const without = await send(await bare());
+    const without = await napcatAlone(opts, async (h, r) => failed(await send(h, 1 + r)).length);
     const host = await plugin();
     const responses = await send(host);
-    console.log(`      video and voice: without ${failed(without).length}/120 failed, with ${failed(responses).length}/120`);
-    expect(failed(without).length, 'NapCat alone fails some').to.be.greaterThan(0);
+    console.log(`      video and voice: without ${without.join(', ')} of 120 failed, with ${failed(responses).length}/120`);
+    expect(without.at(-1), 'NapCat alone fails some').to.be.greaterThan(0);
     expect(messages(responses)).to.deep.equal([]);
     expect((await pluginStats(host)).store.misses).to.equal(2);
     await until(() => host.listMedia().length === 1, 5_000);
@@ -88,15 +102,13 @@ describe('integration: the same guarantees for other shapes of broadcast (each a
   it('≤ v4.17.48 video (every video copied to `${src}.${ext}` beside its source): failures without the plugin, 0 with it, and nothing foreign in the store', async () => {
     const mp4 = makeMp4({ bytes: 600_000, seed: 5 });
     const legacy: HostOptions = { ...opts, apiShape: 'legacy' };
-    const bare = await createHost(legacy);
-    hosts.push(bare);
-    const without = await burst(bare, 60, () => [{ type: 'video', data: { file: b64(mp4) } }], 1000, 4);
+    const without = await napcatAlone(legacy, async (h, r) => failed(await burst(h, 60, () => [{ type: 'video', data: { file: b64(mp4) } }], 1000, 4 + r)).length);
     const host = await plugin(legacy);
     const withPlugin = await burst(host, 60, () => [{ type: 'video', data: { file: b64(mp4) } }], 1000, 4);
     const content = path.join(host.pluginManager.getPluginDataPath(PLUGIN_ID), 'cache', 'content');
     const stored = fs.readdirSync(content, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => d.name);
-    console.log(`      legacy video: without ${failed(without).length}/60 failed, with ${failed(withPlugin).length}/60; store content ${stored.join(', ')}`);
-    expect(failed(without).length).to.be.greaterThan(0);
+    console.log(`      legacy video: without ${without.join(', ')} of 60 failed, with ${failed(withPlugin).length}/60; store content ${stored.join(', ')}`);
+    expect(without.at(-1), 'NapCat alone fails some').to.be.greaterThan(0);
     expect(messages(withPlugin)).to.deep.equal([]);
     expect(stored.every((name) => /^[0-9a-f]{64}(\.[a-z0-9]+)?$/.test(name)), 'only content-named files in the store').to.equal(true);
     await expectNothingLeft(host);
@@ -106,7 +118,7 @@ describe('integration: the same guarantees for other shapes of broadcast (each a
     it(`forward messages (${packetMode ? 'packet' : 'non-packet'} mode): ${packetMode ? 'failed forwards' : 'nodes silently dropped'} without the plugin; 0 with it, nothing left`, async () => {
       const png = makePng({ bytes: 200_000, seed: 70 });
       const jpg = makeJpeg({ bytes: 150_000, seed: 71 });
-      const forward = async (host: Host) => {
+      const forward = async (host: Host, seed = 5) => {
         // The non-packet path swallows a node's failed send: count the nodes each forward merged.
         const merged: number[] = [];
         const service = host.core.context.session.getMsgService();
@@ -116,15 +128,15 @@ describe('integration: the same guarantees for other shapes of broadcast (each a
           return merge(msgIds, src, dst, msgId);
         };
         // send_group_msg with node segments takes the forward path; arrivals spread over 1 s.
-        const responses = await burst(host, 60, () => [node([image(png)]), node([image(jpg), image(png)])], 1000, 5);
+        const responses = await burst(host, 60, () => [node([image(png)]), node([image(jpg), image(png)])], 1000, seed);
         const lost = packetMode ? failed(responses).length : merged.reduce((n, count) => n + (2 - count), 0) + failed(responses).length;
         return { responses, lost };
       };
-      const without = await forward(await bare({ ...opts, packetMode }));
+      const without = await napcatAlone({ ...opts, packetMode }, async (h, r) => (await forward(h, 5 + r)).lost);
       const host = await plugin({ ...opts, packetMode });
       const withPlugin = await forward(host);
-      console.log(`      forward (${packetMode ? 'packet' : 'non-packet'}): without ${without.lost} lost, with ${withPlugin.lost}`);
-      expect(without.lost, 'NapCat alone loses some').to.be.greaterThan(0);
+      console.log(`      forward (${packetMode ? 'packet' : 'non-packet'}): without ${without.join(', ')} lost, with ${withPlugin.lost}`);
+      expect(without.at(-1), 'NapCat alone loses some').to.be.greaterThan(0);
       expect(messages(withPlugin.responses)).to.deep.equal([]);
       expect(withPlugin.lost).to.equal(0);
       expect((await pluginStats(host)).leasesHeld).to.equal(0);
@@ -135,11 +147,11 @@ describe('integration: the same guarantees for other shapes of broadcast (each a
   it('Windows-like file semantics: failures without the plugin, 0 with it', async () => {
     const png = makePng({ bytes: 1_000_000, seed: 80 });
     const win: HostOptions = { ...opts, fileMode: 'windows-delete-pending', seed: 2 };
-    const without = await burst(await bare(win), 100, () => [image(png)], 1000, 2);
+    const without = await napcatAlone(win, async (h, r) => failed(await burst(h, 100, () => [image(png)], 1000, 2 + r)).length);
     const host = await plugin(win);
     const withPlugin = await burst(host, 100, () => [image(png)], 1000, 2);
-    console.log(`      windows-delete-pending: without ${failed(without).length}/100 failed, with ${failed(withPlugin).length}/100`);
-    expect(failed(without).length).to.be.greaterThan(0);
+    console.log(`      windows-delete-pending: without ${without.join(', ')} of 100 failed, with ${failed(withPlugin).length}/100`);
+    expect(without.at(-1), 'NapCat alone fails some').to.be.greaterThan(0);
     expect(messages(withPlugin)).to.deep.equal([]);
     await expectNothingLeft(host);
   });

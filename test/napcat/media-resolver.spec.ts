@@ -123,14 +123,17 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
     const segment = { type: 'image', data: { file: `base64://${b64}` } };
     let release!: () => void;
     const firstHolds = new Promise<void>((resolve) => (release = resolve));
+    let firstResolved!: () => void;
+    const resolvedByFirst = new Promise<void>((resolve) => (firstResolved = resolve));
     let seenBySecond: unknown;
     const first = deps.scopes.run(async () => {
       const r = (await wrapped(segment, context())) as Resolved;
+      firstResolved();
       await firstHolds;
       return r;
     });
     const second = deps.scopes.run(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await resolvedByFirst; // the first send has let go of the text and is still running
       seenBySecond = segment.data.file;
       const r = (await wrapped(segment, context())) as Resolved;
       expect(store.leases, 'both sends hold the store file').to.equal(2);

@@ -116,8 +116,11 @@ describe('integration: the same guarantees for other shapes of broadcast (each a
 
   for (const packetMode of [true, false]) {
     it(`forward messages (${packetMode ? 'packet' : 'non-packet'} mode): ${packetMode ? 'failed forwards' : 'nodes silently dropped'} without the plugin; 0 with it, nothing left`, async () => {
-      const png = makePng({ bytes: 200_000, seed: 70 });
-      const jpg = makeJpeg({ bytes: 150_000, seed: 71 });
+      // NapCat's highway reads a picture while another forward's copy rewrites it: the bigger the
+      // picture and the less compressed the model's time, the wider that window (packet mode).
+      const png = makePng({ bytes: packetMode ? 1_000_000 : 200_000, seed: 70 });
+      const jpg = makeJpeg({ bytes: packetMode ? 750_000 : 150_000, seed: 71 });
+      const modeOpts: HostOptions = { ...opts, packetMode, ...(packetMode ? { timeScale: 0.25 } : {}) };
       const forward = async (host: Host, seed = 5) => {
         // The non-packet path swallows a node's failed send: count the nodes each forward merged.
         const merged: number[] = [];
@@ -132,8 +135,8 @@ describe('integration: the same guarantees for other shapes of broadcast (each a
         const lost = packetMode ? failed(responses).length : merged.reduce((n, count) => n + (2 - count), 0) + failed(responses).length;
         return { responses, lost };
       };
-      const without = await napcatAlone({ ...opts, packetMode }, async (h, r) => (await forward(h, 5 + r)).lost);
-      const host = await plugin({ ...opts, packetMode });
+      const without = await napcatAlone(modeOpts, async (h, r) => (await forward(h, 5 + r)).lost);
+      const host = await plugin(modeOpts);
       const withPlugin = await forward(host);
       console.log(`      forward (${packetMode ? 'packet' : 'non-packet'}): without ${without.join(', ')} lost, with ${withPlugin.lost}`);
       expect(without.at(-1), 'NapCat alone loses some').to.be.greaterThan(0);
@@ -146,7 +149,9 @@ describe('integration: the same guarantees for other shapes of broadcast (each a
 
   it('Windows-like file semantics: failures without the plugin, 0 with it', async () => {
     const png = makePng({ bytes: 1_000_000, seed: 80 });
-    const win: HostOptions = { ...opts, fileMode: 'windows-delete-pending', seed: 2 };
+    // Time scale 0.25: NapCat's 10 s send timeout is 2.5 s of wall time, beyond what CPU contention
+    // on a busy machine adds to a send (at 0.05 it was 0.5 s, and a send queued behind the others timed out).
+    const win: HostOptions = { ...opts, timeScale: 0.25, fileMode: 'windows-delete-pending', seed: 2 };
     const without = await napcatAlone(win, async (h, r) => failed(await burst(h, 100, () => [image(png)], 1000, 2 + r)).length);
     const host = await plugin(win);
     const withPlugin = await burst(host, 100, () => [image(png)], 1000, 2);

@@ -4,7 +4,6 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { MediaStore } from '../../src/store/media-store';
-import { makePng } from '../host';
 import { countingFs, filesUnder, pngLike, storeFixture } from './helpers';
 
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
@@ -28,7 +27,7 @@ describe('store/media-store putFile', () => {
   it('consume, new content: the file is renamed into the store (same inode, no bytes written) and the source is gone', async () => {
     const { fs, calls } = countingFs();
     t.store = await MediaStore.open({ dir: join(t.dir, 'store'), fs });
-    const bytes = makePng({ bytes: 300_000 }); // a real PNG: file-type walks its chunks
+    const bytes = pngLike(300_000);
     const source = await downloaded(bytes);
     const inode = (await stat(source)).ino;
     const lease = await t.store.putFile(source, { consume: true });

@@ -26,14 +26,24 @@ export class FailOpen {
   fault(feature: string, error: unknown, context: string): void {
     const code = codeOf(error);
     this.#count(feature, code);
-    const key = `${feature}:${code}`;
-    const now = this.#now();
-    const last = this.#lastLogged.get(key);
-    if (last !== undefined && now - last < this.#quietMs) return;
-    this.#lastLogged.set(key, now);
+    if (!this.#due(`${feature}:${code}`)) return;
     this.#logger.warn(
       `[${feature}] 插件内部出错，本次请求改走 NapCat 原流程 / plugin fault, this request falls back to NapCat's own path: ${context}: ${messageOf(error)}`,
     );
+  }
+
+  /** Says `message` (no fault: something the plugin hands to NapCat by design), once per quiet period per `key`. */
+  note(key: string, message: string): void {
+    if (this.#due(`note:${key}`)) this.#logger.info(message);
+  }
+
+  /** Whether a line for `key` is due: none was logged within `quietMs`. */
+  #due(key: string): boolean {
+    const now = this.#now();
+    const last = this.#lastLogged.get(key);
+    if (last !== undefined && now - last < this.#quietMs) return false;
+    this.#lastLogged.set(key, now);
+    return true;
   }
 
   /** One clear line for a hook target that is missing or has an unexpected shape. */

@@ -14,11 +14,18 @@ export interface PlacedMedia {
  * thumbnails it leases. NapCat must never queue these for deletion (its queue is keyed by
  * path with no count); their lifetime is ours. Bounded: an old entry forgotten only means
  * NapCat may delete that file again, as it would without the plugin.
+ *
+ * Lifetime is not deletion: the plugin deletes only a path NapCat itself means to delete, one
+ * its builders put on a deletion list (pictures, videos and their thumbnails, group files).
+ * NapCat never queues a voice message's `Ptt/…/Ori` copy (§1.6; the QQ client may still need
+ * its own sent voice), so neither does the plugin delete it.
  */
 export class ManagedPaths {
   readonly #storeFiles = new LRUCache<string, MediaInfo>({ max: 10_000 });
   readonly #placed = new LRUCache<string, PlacedMedia>({ max: 10_000 });
   readonly #others = new LRUCache<string, true>({ max: 10_000 });
+  /** Paths seen on one of NapCat's deletion lists: NapCat would delete them. */
+  readonly #queued = new LRUCache<string, true>({ max: 10_000 });
 
   addStoreFile(media: MediaInfo): void {
     this.#storeFiles.set(path.normalize(media.path), media);
@@ -46,10 +53,23 @@ export class ManagedPaths {
     return this.#storeFiles.has(key) || this.#placed.has(key) || this.#others.has(key);
   }
 
-  /** Removes managed paths from NapCat's deletion list in place; returns how many. */
+  /** Notes every path on a deletion list NapCat's code filled (a builder's `deleteAfterSentFiles`). */
+  noteQueued(list: readonly unknown[]): void {
+    for (const file of list) if (typeof file === 'string') this.#queued.set(path.normalize(file), true);
+  }
+
+  /** Whether NapCat would delete `file` after its send: the only paths the plugin may delete. */
+  napcatDeletes(file: string): boolean {
+    return this.#queued.has(path.normalize(file));
+  }
+
+  /** Removes managed paths from NapCat's deletion list in place (noting them as NapCat's to delete); returns how many. */
   filterInPlace(list: string[]): number {
     let kept = 0;
-    for (const file of list) if (typeof file !== 'string' || !this.has(file)) list[kept++] = file;
+    for (const file of list) {
+      if (typeof file !== 'string' || !this.has(file)) list[kept++] = file;
+      else this.#queued.set(path.normalize(file), true);
+    }
     const removed = list.length - kept;
     list.length = kept;
     return removed;

@@ -17,51 +17,72 @@ function isPicElement(value: unknown, upload: Pick<UploadResult, 'md5' | 'path'>
 }
 
 /**
- * `ob.FileApi.createValidSendPicElement` for store files, memoised per content. NapCat's
- * builder reads the source three more times per send (image size twice, file type: §3, §9.4);
- * for bytes it has seen once those answers cannot change. The first call per content is
- * NapCat's own and its element is remembered (its shape is that NapCat version's own). Later
- * calls still upload through `core.apis.FileApi.uploadFile` (ours: the media path is leased and
- * its copy ensured), push the media path as NapCat does, and return a copy of the remembered
- * element with the per-call fields set from the arguments and the fresh upload.
- * Anything unexpected goes to NapCat's original.
+ * The arguments a builder call passes besides the context and the file, as a memo key; undefined
+ * when they are not plain (a string summary, a numeric sub type, then flags such as `isLocal`),
+ * which NapCat's builder alone answers.
+ */
+function callKey(hash: string, args: unknown[]): string | undefined {
+  const [, , summary = '', subType = 0, ...rest] = args;
+  if (typeof summary !== 'string' || typeof subType !== 'number' || !rest.every((a) => a === undefined || typeof a === 'boolean')) {
+    return undefined;
+  }
+  return JSON.stringify([hash, summary, subType, ...rest]);
+}
+
+/**
+ * `ob.FileApi.createValidSendPicElement` for store files, memoised per content and per call
+ * arguments. NapCat's builder reads the source three more times per send (image size twice,
+ * file type: §3, §9.4); for bytes it has seen once those answers cannot change. The first call
+ * per content and arguments (summary, sub type) is NapCat's own and its element is remembered
+ * (its shape is that NapCat version's own), so whatever the builder makes of those arguments
+ * (summary, picSubType, or any field a version or fork adds) comes from a call that passed the
+ * same ones: nothing of another call's is carried into a send. Later calls still upload through
+ * `core.apis.FileApi.uploadFile` (ours: the media path is leased and its copy ensured), push the
+ * media path as NapCat does, and return a copy of the remembered element with the fields that
+ * come from the upload set from this call's upload. Anything unexpected goes to NapCat's original.
  */
 export function wrapPicElement(deps: HookDeps): (original: Method) => Method {
   const elements = new LRUCache<string, Element>({ max: 2_000 });
+  const build = async function (this: unknown, original: Method, args: unknown[]): Promise<unknown> {
+    const [context, picPath, , subType = 0] = args;
+    const media = typeof picPath === 'string' ? deps.managed.storeFile(picPath) : undefined;
+    const key = media && callKey(media.hash, args);
+    if (!deps.config().enabled || !media || key === undefined || !isSendContext(context) || typeof subType !== 'number') {
+      return original.apply(this, args);
+    }
+    const known = elements.get(key);
+    if (!known) {
+      const element = await original.apply(this, args);
+      const pic = field(element, 'picElement');
+      const sourcePath = field(pic, 'sourcePath');
+      if (typeof sourcePath === 'string' && isPicElement(element, { md5: media.md5, path: sourcePath })) {
+        elements.set(key, structuredClone(element));
+      }
+      return element;
+    }
+    const fileApi = objectWithMethods(deps.core, ['apis', 'FileApi'], ['uploadFile']);
+    if (!fileApi) return original.apply(this, args);
+    const upload = await (field(fileApi, 'uploadFile') as Method).call(fileApi, picPath, ElementType.PIC, subType);
+    if (!isUploadResult(upload) || upload.md5 !== media.md5 || upload.fileSize === 0) {
+      deps.failOpen.fault('pic-element', new Error(`uploadFile 结果不符 / unexpected uploadFile result`), picPath as string);
+      elements.delete(key);
+      return original.apply(this, args);
+    }
+    context.deleteAfterSentFiles.push(upload.path); // as NapCat does; the send filter takes it out again
+    const element = structuredClone(known);
+    const pic = element.picElement;
+    pic.md5HexStr = upload.md5;
+    pic.fileSize = typeof known.picElement.fileSize === 'number' ? upload.fileSize : String(upload.fileSize);
+    pic.fileName = upload.fileName;
+    pic.sourcePath = upload.path;
+    return element;
+  };
   return (original) =>
     async function (this: unknown, ...args: unknown[]) {
-      const [context, picPath, summary = '', subType = 0] = args;
-      const media = typeof picPath === 'string' ? deps.managed.storeFile(picPath) : undefined;
-      if (!deps.config().enabled || !media || !isSendContext(context) || typeof subType !== 'number') {
-        return original.apply(this, args);
-      }
-      const known = elements.get(media.hash);
-      if (!known) {
-        const element = await original.apply(this, args);
-        const pic = field(element, 'picElement');
-        const sourcePath = field(pic, 'sourcePath');
-        if (typeof sourcePath === 'string' && isPicElement(element, { md5: media.md5, path: sourcePath })) {
-          elements.set(media.hash, structuredClone(element));
-        }
-        return element;
-      }
-      const fileApi = objectWithMethods(deps.core, ['apis', 'FileApi'], ['uploadFile']);
-      if (!fileApi) return original.apply(this, args);
-      const upload = await (field(fileApi, 'uploadFile') as Method).call(fileApi, picPath, ElementType.PIC, subType);
-      if (!isUploadResult(upload) || upload.md5 !== media.md5 || upload.fileSize === 0) {
-        deps.failOpen.fault('pic-element', new Error(`uploadFile 结果不符 / unexpected uploadFile result`), picPath as string);
-        elements.delete(media.hash);
-        return original.apply(this, args);
-      }
-      context.deleteAfterSentFiles.push(upload.path); // as NapCat does; the send filter takes it out again
-      const element = structuredClone(known);
-      const pic = element.picElement;
-      pic.md5HexStr = upload.md5;
-      pic.fileSize = typeof known.picElement.fileSize === 'number' ? upload.fileSize : String(upload.fileSize);
-      pic.fileName = upload.fileName;
-      pic.sourcePath = upload.path;
-      pic.picSubType = subType;
-      pic.summary = summary;
+      const element = await build.call(this, original, args);
+      // The media path is on NapCat's deletion list: NapCat means to delete it (ManagedPaths).
+      const context = args[0];
+      if (isSendContext(context)) deps.managed.noteQueued(context.deleteAfterSentFiles);
       return element;
     };
 }

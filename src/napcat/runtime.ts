@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import {
   LiveConfig,
@@ -40,6 +40,7 @@ export class Runtime {
   readonly patches = new MethodPatches();
   readonly scopes: SendScopes;
   readonly pathLeases: PathLeases;
+  readonly managed = new ManagedPaths();
   readonly store: StoreHandle;
   configUi: PluginConfigSchema = [];
   hooks: InstalledHooks | undefined;
@@ -60,7 +61,13 @@ export class Runtime {
       maxAgeMs: () => napcatMaxTimeoutMs(ctx.oneBot),
       onBackstop: () => this.stats.failure('LEASE_BACKSTOP'),
     });
-    this.pathLeases = new PathLeases({ graceMs: config.graceSeconds * 1000, logger });
+    // Only what NapCat itself would delete is deleted: a voice copy stays (ManagedPaths).
+    const managed = this.managed;
+    this.pathLeases = new PathLeases({
+      graceMs: config.graceSeconds * 1000,
+      logger,
+      unlink: (file) => (managed.napcatDeletes(file) ? unlink(file) : Promise.resolve()),
+    });
     this.store = new StoreHandle(
       {
         dir: resolveCacheDir(config.cacheDir, ctx.dataPath),
@@ -112,7 +119,7 @@ export class Runtime {
         store: this.store,
         pathLeases: this.pathLeases,
         scopes: this.scopes,
-        managed: new ManagedPaths(),
+        managed: this.managed,
         failOpen,
         stats: this.stats,
         logger,

@@ -25,10 +25,14 @@ export class SendSources {
     this.#scopes = scopes;
   }
 
-  /** Records that `storePath` was made from `base64` in the current scope (none outside a scope). */
-  remember(storePath: string, base64: string): void {
+  /**
+   * Records that `storePath` was made from `base64` in the current scope (none outside a scope).
+   * Returns the string to keep for this exact text: the shared one when it is the same text (a
+   * memory compare, as the store's fast path makes), else `base64` itself.
+   */
+  remember(storePath: string, base64: string): string {
     const scope = this.#scopes.current();
-    if (!scope) return;
+    if (!scope) return base64;
     let source = this.#shared.get(storePath)?.deref();
     if (!source) {
       source = { text: base64 };
@@ -36,6 +40,18 @@ export class SendSources {
       this.#shared.set(storePath, ref);
       this.#forget.register(source, { storePath, ref });
     }
+    this.#hold(scope, storePath, source);
+    return source.text === base64 ? source.text : base64;
+  }
+
+  /** Lets the current scope use the text another request keeps for `storePath`, if one does. */
+  share(storePath: string): void {
+    const scope = this.#scopes.current();
+    const source = this.#shared.get(storePath)?.deref();
+    if (scope && source) this.#hold(scope, storePath, source);
+  }
+
+  #hold(scope: SendScope, storePath: string, source: Source): void {
     let sources = this.#byScope.get(scope);
     if (!sources) this.#byScope.set(scope, (sources = new Map()));
     sources.set(storePath, source);

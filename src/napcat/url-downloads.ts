@@ -1,7 +1,9 @@
 import { urlFailed, type UrlFailure } from '../errors/catalog';
 import { UrlCache, UrlFetchError, shortUrl, type UrlFetch } from '../http';
+import { TooLargeError } from '../store/errors';
 import type { Lease } from '../store/types';
 import type { HookDeps } from './hook-deps';
+import { handOverOversize } from './oversize';
 import { pathOf } from './shapes';
 
 /** A proxy that keeps failing is reported at most this often (NapCat logs it on every download). */
@@ -53,9 +55,11 @@ export class UrlDownloads {
   #failed(url: string, error: unknown, napcat: () => Promise<unknown>): Promise<unknown> {
     if (error instanceof UrlFetchError && error.code === 'TOO_LARGE') {
       // As with base64: larger than we take over, so NapCat downloads it as it always did.
-      this.#deps.stats.fallback('url:TOO_LARGE');
+      const { size = 0, limit = this.#deps.config().maxPayloadBytes } = error.details;
+      handOverOversize(this.#deps, new TooLargeError(size, limit), shortUrl(url));
       return napcat();
     }
+    if (handOverOversize(this.#deps, error, shortUrl(url))) return napcat();
     const failure = error instanceof UrlFetchError ? urlFailure(error) : undefined;
     if (!failure) {
       this.#deps.failOpen.fault('url', error, shortUrl(url));

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { Mutex } from 'async-mutex';
 import type { HookDeps } from './hook-deps';
-import { field, type Method } from './shapes';
+import { privateSource } from './private-source';
+import { field, isSendContext, type Method } from './shapes';
 
 /** Thumbnail paths of a video element: `thumbPath` is a Map<number, string> in NapCat. */
 function thumbsOf(element: unknown): string[] {
@@ -13,8 +14,27 @@ function thumbsOf(element: unknown): string[] {
 /**
  * `ob.FileApi.createValidSendVideoElement`: serialised per source file, so concurrent sends
  * of one video do not run the thumbnail writer onto one `Thumb/<md5>_0` path at once; the
- * thumbnail is leased for the send and kept out of NapCat's deletion list.
+ * thumbnail is leased for the send and kept out of NapCat's deletion list. A store file is
+ * handed to NapCat's builder under a name of the send's own in NapCat's temp folder (queued
+ * for deletion with the send's temp files), so what the builder writes beside its source
+ * never lands in the store (privateSource).
  */
+/** `args` with a store file source swapped for a private name of it (on the send's deletion list). */
+async function privateArgs(deps: HookDeps, args: unknown[]): Promise<unknown[]> {
+  const [context, source] = args;
+  const media = typeof source === 'string' ? deps.managed.storeFile(source) : undefined;
+  const temp = field(deps.core, 'NapCatTempPath');
+  if (!media || typeof temp !== 'string' || !isSendContext(context)) return args;
+  try {
+    const own = await privateSource(temp, media);
+    context.deleteAfterSentFiles.push(own); // NapCat deletes it with the send's other temp files
+    return [context, own, ...args.slice(2)];
+  } catch (error) {
+    deps.failOpen.fault('video-source', error, media.path);
+    return args;
+  }
+}
+
 export function wrapVideoElement(deps: HookDeps): (original: Method) => Method {
   const lanes = new Map<string, { mutex: Mutex; users: number }>();
   return (original) =>
@@ -26,7 +46,11 @@ export function wrapVideoElement(deps: HookDeps): (original: Method) => Method {
       if (!lane) lanes.set(key, (lane = { mutex: new Mutex(), users: 0 }));
       lane.users++;
       try {
-        const element = await lane.mutex.runExclusive(() => original.apply(this, args));
+        const call = await privateArgs(deps, args);
+        const element = await lane.mutex.runExclusive(() => original.apply(this, call));
+        const context = args[0];
+        // The media path and thumbnail NapCat put on its deletion list are NapCat's to delete (ManagedPaths).
+        if (isSendContext(context)) deps.managed.noteQueued(context.deleteAfterSentFiles);
         try {
           for (const thumb of thumbsOf(element)) {
             deps.scopes.hold(deps.pathLeases.acquire(thumb), thumb);

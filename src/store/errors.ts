@@ -2,14 +2,13 @@
 // NapCat's own path (our fault) or to fail it (the client's fault).
 
 export type StoreErrorCode =
-  | 'INVALID_BASE64' // client: characters outside the alphabet, or bad padding
   | 'EMPTY' // client: decodes to 0 bytes
-  | 'TOO_LARGE' // client: over maxEntryBytes
+  | 'TOO_LARGE' // over maxEntryBytes: not the store's to keep; the caller's own path handles it
   | 'IO' // ours: ENOSPC, EACCES, EMFILE, EROFS… (errno kept)
   | 'LOCK' // ours: cross-process lock not acquired in time
   | 'CLOSED'; // ours: the store was closed
 
-const CLIENT_FAULTS: ReadonlySet<StoreErrorCode> = new Set(['INVALID_BASE64', 'EMPTY', 'TOO_LARGE']);
+const CLIENT_FAULTS: ReadonlySet<StoreErrorCode> = new Set(['EMPTY']);
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;
@@ -57,11 +56,18 @@ export function emptyError(): StoreError {
   return new StoreError('EMPTY', '媒体内容为空（0 字节） / media is empty (0 bytes)');
 }
 
-export function tooLargeError(size: number, max: number): StoreError {
-  return new StoreError(
-    'TOO_LARGE',
-    `媒体过大：${size} 字节，超过上限 ${max} 字节 / media too large: ${size} bytes exceeds the limit of ${max} bytes`,
-  );
+/** A content over `maxEntryBytes`, with both numbers for whoever says what happens next. */
+export class TooLargeError extends StoreError {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super('TOO_LARGE', `媒体过大：${size} 字节，超过上限 ${limit} 字节 / media too large: ${size} bytes exceeds the limit of ${limit} bytes`);
+  }
+}
+
+export function tooLargeError(size: number, max: number): TooLargeError {
+  return new TooLargeError(size, max);
 }
 
 export function lockTimeoutError(path: string, waitMs: number, cause: unknown): StoreError {

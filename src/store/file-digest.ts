@@ -1,18 +1,13 @@
 // Hashing a file by streaming it: sha-256 (the identity) and md5 (what NTQQ needs) in one
-// read, plus its first bytes for the extension. No whole-file buffer.
+// read. No whole-file buffer.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { FileDigest } from './incoming';
-
-/** Enough for every signature `sniffExtension` knows (the deepest ends at byte 18). */
-const HEAD_BYTES = 64;
 
 export function digestFile(file: string): Promise<FileDigest> {
   return new Promise((resolve, reject) => {
     const sha = createHash('sha256');
     const md5 = createHash('md5');
-    const head: Buffer[] = [];
-    let headBytes = 0;
     let size = 0;
     createReadStream(file)
       .on('error', reject)
@@ -21,11 +16,7 @@ export function digestFile(file: string): Promise<FileDigest> {
         sha.update(bytes);
         md5.update(bytes);
         size += bytes.length;
-        if (headBytes < HEAD_BYTES) {
-          head.push(bytes.subarray(0, HEAD_BYTES - headBytes));
-          headBytes += head[head.length - 1].length;
-        }
       })
-      .on('end', () => resolve({ hash: sha.digest('hex'), md5: md5.digest('hex'), size, head: Buffer.concat(head) }));
+      .on('end', () => resolve({ hash: sha.digest('hex'), md5: md5.digest('hex'), size }));
   });
 }

@@ -5,14 +5,15 @@ import { hash as digest } from 'node:crypto';
 import { ioError } from './errors';
 import { moveIntoPlace, writeTemp } from './publish';
 import { type StoreFileHandle, type StoreFs, unlinkIfExists } from './store-fs';
-import { sniffExtension } from './sniff';
+import { sniffExtension, sniffFileExtension } from './sniff';
 
 /** How a content reached its final name: its bytes written by us, or an existing file renamed. */
 export type Placement = 'written' | 'moved';
 
 export interface Incoming {
   readonly size: number;
-  readonly ext: string;
+  /** The sniffed extension; detection starts when the Incoming is made and never rejects. */
+  readonly ext: Promise<string>;
   md5(): string;
   /**
    * Puts the content at `final` once `folderReady` resolves. `md5Known` is called once, as soon
@@ -67,12 +68,11 @@ export function incomingBytes(fs: StoreFs, tmpName: () => string, bytes: Uint8Ar
   };
 }
 
-/** A hashed file on disk; its first bytes give the extension. */
+/** A hashed file on disk. */
 export interface FileDigest {
   hash: string;
   md5: string;
   size: number;
-  head: Uint8Array;
 }
 
 /** A file the store may take over. */
@@ -95,7 +95,7 @@ export function incomingFile(
   let moved = false;
   return {
     size: found.size,
-    ext: sniffExtension(found.head),
+    ext: sniffFileExtension(source),
     md5: () => found.md5,
     get moved() {
       return moved;

@@ -5,4 +5,4 @@ export type { Lease, MediaInfo, StoreStats } from './types';
 export { StoreError, type StoreErrorCode } from './errors';
 export type { StoreFs, StoreFileHandle } from './store-fs';
 export { sniffExtension } from './sniff';
-export { decodeBase64Strict } from './base64';
+export { decodeBase64 } from './base64';

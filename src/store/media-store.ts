@@ -7,7 +7,7 @@
 import { hash as digest, randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { type Logger, silentLogger } from '../logger';
-import { decodeBase64Strict } from './base64';
+import { decodeBase64 } from './base64';
 import { Base64Index } from './base64-index';
 import { StoreError, closedError, emptyError, ioError, tooLargeError } from './errors';
 import { FileLocks } from './file-lock';
@@ -135,7 +135,7 @@ export class MediaStore {
     return lease;
   }
 
-  /** Validates, decodes and stores base64 text; repeated text is answered without decoding. */
+  /** Decodes (as `Buffer.from(text, 'base64')` does) and stores base64 text; repeated text is answered without decoding. */
   async putBase64(text: string): Promise<Lease> {
     this.assertOpen();
     const known = this.base64.get(text);
@@ -292,7 +292,7 @@ export class MediaStore {
       });
     }
     const flight = (async () => {
-      const bytes = decodeBase64Strict(text, this.options.maxEntryBytes);
+      const bytes = decodeBase64(text, this.options.maxEntryBytes);
       const entry = await this.load(digest('sha256', bytes), this.incomingBytes(bytes));
       this.base64.remember(text, entry.info.hash);
       return entry;
@@ -336,7 +336,7 @@ export class MediaStore {
     // when we started may have been called off.
     const known = this.entries.get(hash);
     if (known && !known.deleting) return known;
-    const ext = incoming.ext;
+    const ext = await incoming.ext;
     const path = this.layout.content(hash, ext);
     const found = await this.adopt(hash, ext, path, incoming.size);
     // The write is started first: in a threadpool of four, what is queued before it delays it.

@@ -200,7 +200,7 @@ export async function createHost(input: HostOptions = {}): Promise<Host> {
 }
 
 export { MediaServer } from './ntqq/server';
-export { makeAmr, makeJpeg, makeMp4, makePng, makeSilk } from './media/samples';
+export { makeAmr, makeApng, makeAvif, makeHeic, makeJpeg, makeMp4, makePng, makeSilk } from './media/samples';
 export { totalUploadFailures, type Counters } from './counters';
 export type { HostOptions } from './options';
 export type { PluginContext, PluginModule } from './plugins/loader';

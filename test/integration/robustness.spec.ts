@@ -45,14 +45,14 @@ describe('integration: bad input, a broken store, reloads', function () {
     hosts.push(host);
     const send = (data: Record<string, unknown>, type = 'image') =>
       host.call('send_group_msg', { group_id: 1, message: [{ type, data }] });
-    const invalid = await send({ file: 'base64://@@not*base64@@' });
+    const invalid = await send({ file: 'base64://@@@' }); // decodes to nothing, in NapCat too
     const empty = await send({ file: 'base64://' });
     const notBase64 = await send({ file: 'data:image/png,%89PNG' });
     const big = makePng({ bytes: 20_000, seed: 9 });
     const tooLarge = await send({ file: `base64://${big.toString('base64')}` });
     const named = await send({ file: `base64://${makePng({ bytes: 2000, seed: 4 }).toString('base64')}`, name: '../../evil/x.png' }, 'file');
     expect(invalid.status).to.equal('failed');
-    expect(invalid.message).to.match(/^文件处理失败: base64 无效.* \/ invalid base64/);
+    expect(invalid.message).to.match(/^文件处理失败: base64 解码后为空.* \/ base64 decodes to nothing/);
     expect(empty.status).to.equal('failed');
     expect(notBase64.status, 'data: without ;base64 is NapCat’s to judge').to.equal(
       (await (async () => {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import sinon from 'sinon';
 import { MediaResolver } from '../../src/napcat/media-resolver';
 import type { SendContext } from '../../src/napcat/shapes';
-import { StoreError } from '../../src/store/errors';
+import { StoreError, tooLargeError } from '../../src/store/errors';
+import { MediaStore } from '../../src/store/media-store';
 import { makePng } from '../host/media/samples';
 import { FakeStore } from './fake-store';
 import { fakeDeps } from './fakes';
@@ -52,10 +53,12 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
       const wrapped = new MediaResolver(deps).wrap(original);
       const ctx = context();
       let source: string | undefined;
+      let during: unknown;
       const segment = { type: 'image', data: { file: uri } };
       const result = (await deps.scopes.run(async () => {
         const r = (await wrapped(segment, ctx)) as Resolved;
         source = deps.sources.lookup(r.path);
+        during = segment.data.file;
         expect(store.leases, 'held while the request runs').to.equal(1);
         return r;
       })) as Resolved;
@@ -67,20 +70,83 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
       expect(deps.managed.has(result.path), 'kept out of NapCat’s deletion list').to.equal(true);
       expect(source).to.equal(b64);
       expect(store.leases, 'released when the request settled').to.equal(0);
-      // The request's own copy of the text is let go: the segment now names the store file.
-      expect(segment.data.file).to.equal(result.path);
+      // The request's own copy of the text is let go while the send runs (the segment names
+      // the store file), and the caller's object holds its URI again once the send is over.
+      expect(during).to.equal(result.path);
+      expect(segment.data.file).to.equal(uri);
     });
   }
 
-  it('points the field the URI came from (url > file > path) at the store file, and only that one', async () => {
+  it('while the send runs, points the field NapCat reads (the first set, non-blank of url > file > path) at the store file, and only that one', async () => {
     const deps = fakeDeps({}, { store });
     const wrapped = new MediaResolver(deps).wrap(napcat().original);
-    const segment = { type: 'image', data: { url: `base64://${b64}`, file: 'picture.png', name: 'n.png' } };
-    const result = (await deps.scopes.run(async () => (await wrapped(segment, context())) as Resolved));
-    expect(segment.data).to.deep.equal({ url: result.path, file: 'picture.png', name: 'n.png' });
-    expect(result.fileName).to.equal('n.png');
-    // Read again (as NapCat would for a second look), the segment resolves to the same bytes.
-    expect((await readFile(segment.data.url)).equals(png)).to.equal(true);
+    for (const [data, field] of [
+      [{ url: `base64://${b64}`, file: 'picture.png', name: 'n.png' }, 'url'],
+      [{ url: '  ', file: `base64://${b64}`, name: 'n.png' }, 'file'],
+    ] as const) {
+      const segment = { type: 'image', data: { ...data } as Record<string, string> };
+      await deps.scopes.run(async () => {
+        const result = (await wrapped(segment, context())) as Resolved;
+        expect(segment.data).to.deep.equal({ ...data, [field]: result.path });
+        expect(result.fileName).to.equal('n.png');
+        // Read again (as NapCat would for a second look), the segment resolves to the same bytes.
+        expect((await readFile(segment.data[field])).equals(png)).to.equal(true);
+      });
+      expect(segment.data).to.deep.equal(data);
+    }
+  });
+
+  it('a segment object sent again after its store entry is gone sends the same picture (its URI was put back)', async () => {
+    const deps = fakeDeps({}, { store });
+    const { calls, original } = napcat();
+    const wrapped = new MediaResolver(deps).wrap(original);
+    const segment = { type: 'image', data: { file: `base64://${b64}` } };
+    const first = (await deps.scopes.run(async () => wrapped(segment, context()))) as Resolved;
+    // Evicted and deleted, as the store does once no lease holds it.
+    store.entries.clear();
+    await rm(first.path);
+    const again = (await deps.scopes.run(async () => {
+      const r = (await wrapped(segment, context())) as Resolved;
+      expect((await readFile(r.path)).equals(png)).to.equal(true);
+      return r;
+    })) as Resolved;
+    expect(again.path).to.equal(first.path);
+    expect(calls, "NapCat's resolver").to.have.length(0);
+    expect(segment.data.file).to.equal(`base64://${b64}`);
+  });
+
+  it('one segment object in two sends at once: the second leases the store file the first let it point at; both end with the URI back', async () => {
+    const deps = fakeDeps({}, { store });
+    const { calls, original } = napcat();
+    const wrapped = new MediaResolver(deps).wrap(original);
+    const segment = { type: 'image', data: { file: `base64://${b64}` } };
+    let release!: () => void;
+    const firstHolds = new Promise<void>((resolve) => (release = resolve));
+    let firstResolved!: () => void;
+    const resolvedByFirst = new Promise<void>((resolve) => (firstResolved = resolve));
+    let seenBySecond: unknown;
+    const first = deps.scopes.run(async () => {
+      const r = (await wrapped(segment, context())) as Resolved;
+      firstResolved();
+      await firstHolds;
+      return r;
+    });
+    const second = deps.scopes.run(async () => {
+      await resolvedByFirst; // the first send has let go of the text and is still running
+      seenBySecond = segment.data.file;
+      const r = (await wrapped(segment, context())) as Resolved;
+      expect(store.leases, 'both sends hold the store file').to.equal(2);
+      return r;
+    });
+    const secondResult = (await second) as Resolved;
+    release();
+    const firstResult = (await first) as Resolved;
+    expect(seenBySecond).to.equal(firstResult.path);
+    expect(secondResult.path).to.equal(firstResult.path);
+    expect(calls, "NapCat's resolver").to.have.length(0);
+    expect(store.calls.putBase64).to.equal(1);
+    expect(store.leases).to.equal(0);
+    expect(segment.data.file).to.equal(`base64://${b64}`);
   });
 
   it('a frozen segment keeps its text and the send goes on', async () => {
@@ -106,15 +172,39 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
     expect(store.calls.putBase64 + store.calls.putBytes + store.calls.putFile).to.equal(0);
   });
 
-  it('bad base64 fails the request with 文件处理失败 and makes no store entry; NapCat is not asked', async () => {
+  it('base64 text decodes to the bytes NapCat’s Buffer.from gives, odd characters and all (a leading "@", "=" inside, a second comma in data:)', async () => {
     const deps = fakeDeps({}, { store });
     const { calls, original } = napcat();
     const wrapped = new MediaResolver(deps).wrap(original);
-    const err = await (wrapped({ type: 'image', data: { file: 'base64://@@not*base64@@' } }, context()) as Promise<unknown>).catch((e: Error) => e);
-    expect(String((err as Error).message)).to.match(/^文件处理失败: base64 无效/);
-    expect(calls).to.have.length(0);
-    expect(store.entries.size).to.equal(0);
-    expect(deps.stats.snapshot().failures.INVALID_BASE64).to.equal(1);
+    const cases: Array<[string, string]> = [
+      [`base64://@${b64}`, `@${b64}`],
+      [`base64://${b64.slice(0, 400)}=${b64.slice(400)}`, `${b64.slice(0, 400)}=${b64.slice(400)}`],
+      [`data:image/png;base64,${b64},${b64.slice(0, 40)}`, b64], // NapCat: uri.split(',')[1]
+      [`data:image/png;base64,${b64}\n`, `${b64}\n`],
+    ];
+    for (const [file, napcatText] of cases) {
+      const result = (await deps.scopes.run(async () => wrapped({ type: 'image', data: { file } }, context()))) as Resolved;
+      expect((await readFile(result.path)).equals(Buffer.from(napcatText, 'base64')), file.slice(0, 40)).to.equal(true);
+    }
+    expect(calls, "NapCat's resolver").to.have.length(0);
+  });
+
+  it('text that decodes to nothing fails the request with 文件处理失败 and says so; no store entry, NapCat not asked', async () => {
+    const real = await MediaStore.open({ dir: path.join(dir, 'store') });
+    try {
+      const withStore = fakeDeps({}, { store: real });
+      const { calls, original } = napcat();
+      const wrapped = new MediaResolver(withStore).wrap(original);
+      for (const file of ['base64://@@@', 'base64://Q', 'data:image/png;base64,====']) {
+        const err = await (wrapped({ type: 'image', data: { file } }, context()) as Promise<unknown>).catch((e: Error) => e);
+        expect(String((err as Error).message), file).to.match(/^文件处理失败: base64 解码后为空.* \/ base64 decodes to nothing/);
+      }
+      expect(calls).to.have.length(0);
+      expect(real.stats().entries).to.equal(0);
+      expect(withStore.stats.snapshot().failures.EMPTY).to.equal(3);
+    } finally {
+      await real.close();
+    }
   });
 
   it('a store fault sends the request down NapCat’s own path, counted as a fault of ours', async () => {
@@ -131,12 +221,13 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
     expect(store.entries.size).to.equal(0);
   });
 
-  it('over maxPayloadBytes (TOO_LARGE) is NapCat’s to send', async () => {
+  it('over maxPayloadBytes (TOO_LARGE) is NapCat’s to send, counted as that fallback, not as a fault of ours', async () => {
     const deps = fakeDeps({}, { store });
-    store.fault = new StoreError('TOO_LARGE', 'too large');
+    store.fault = tooLargeError(20_000, 4096);
     const { calls, original } = napcat();
     await new MediaResolver(deps).wrap(original)({ type: 'image', data: { file: `base64://${b64}` } }, context());
     expect(calls).to.have.length(1);
     expect(deps.stats.snapshot().fallbacks.TOO_LARGE).to.equal(1);
+    expect(deps.faults).to.deep.equal([]);
   });
 });

@@ -40,7 +40,7 @@ describe('napcat/pic-elements createValidSendPicElement memo (on the NapCat mode
     return { deps, fileApi, napcat, wrapped, calls: () => napcatCalls };
   }
 
-  it('elements equal NapCat’s own for every call (summary, sub type, deletion list), NapCat’s builder runs once per content', async () => {
+  it('elements equal NapCat’s own for every call (summary, sub type, deletion list), NapCat’s builder runs once per content and arguments', async () => {
     const { deps, fileApi, napcat, wrapped, calls } = setup();
     const images = [makePng({ bytes: 40_000, seed: 1, width: 321, height: 123 }), makeJpeg({ bytes: 8_000, seed: 2, width: 64 })];
     for (const bytes of images) {
@@ -55,7 +55,26 @@ describe('napcat/pic-elements createValidSendPicElement memo (on the NapCat mode
         expect(withMemo.deleteAfterSentFiles).to.deep.equal(without.deleteAfterSentFiles);
       }
     }
-    expect(calls()).to.equal(images.length);
+    expect(calls(), 'three distinct (summary, sub type) per image').to.equal(images.length * 3);
+  });
+
+  it('whatever a builder makes of a call’s arguments comes from a call with the same ones (a fork that marks flash pictures by sub type)', async () => {
+    const { deps, fileApi, napcat } = setup();
+    // NapCat's builder plus fields derived from the call, as a fork or a later version may add.
+    const fork: Method = async (...args) => {
+      const element = (await napcat(...args)) as { picElement: Record<string, unknown> };
+      element.picElement.flash = args[3] === 1;
+      element.picElement.summaryShown = `[${String(args[2] ?? '')}]`;
+      return element;
+    };
+    const wrapped = wrapPicElement(deps)(fork);
+    const lease = await store.putBytes(makePng({ bytes: 12_000, seed: 5 }));
+    deps.managed.addStoreFile(lease.media);
+    for (const [summary, subType] of [['', 0], ['闪照', 1], ['', 0], ['x', 0], ['闪照', 1]] as const) {
+      const got = (await wrapped.call(fileApi, context(), lease.media.path, summary, subType, true)) as { picElement: Record<string, unknown> };
+      const expected = (await fork(context(), lease.media.path, summary, subType, true)) as { picElement: Record<string, unknown> };
+      expect(got.picElement, `${summary}/${subType}`).to.deep.equal(expected.picElement);
+    }
   });
 
   it('a returned element changed by its caller does not change later ones', async () => {

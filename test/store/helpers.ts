@@ -57,10 +57,16 @@ export async function filesUnder(dir: string, sub: string): Promise<string[]> {
 /** Seeded generator (mulberry32), so failures reproduce: the one the model host uses. */
 export { seededRandom } from '../host/random';
 
-/** A PNG signature followed by random bytes: a distinct content with a known extension. */
+/**
+ * A PNG signature and an empty IDAT chunk header, then random bytes: a distinct content with a
+ * known extension (file-type reads chunk headers up to the first IDAT: random ones would make it
+ * say png or nothing by chance).
+ */
 export function pngLike(size: number): Buffer {
   const b = randomBytes(size);
   PNG_1x1.copy(b, 0, 0, 8);
+  b.writeUInt32BE(0, 8);
+  b.write('IDAT', 12, 'latin1');
   return b;
 }
 

@@ -1,50 +1,53 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
-import { sniffExtension } from '../../src/store/sniff';
+import { fileTypeFromFile } from 'file-type';
+import { sniffExtension, sniffFileExtension } from '../../src/store/sniff';
+import { makeAmr, makeApng, makeAvif, makeHeic, makeJpeg, makeMp4, makePng, makeSilk } from '../host';
 import { GIF_1x1, JPEG_1x1, PNG_1x1 } from './helpers';
 
 const text = (s: string) => Buffer.from(s, 'latin1');
 
-describe('store/sniff sniffExtension', () => {
-  it('recognises real minimal PNG, JPEG and GIF files', () => {
-    expect(sniffExtension(PNG_1x1)).to.equal('.png');
-    expect(sniffExtension(JPEG_1x1)).to.equal('.jpg');
-    expect(sniffExtension(GIF_1x1)).to.equal('.gif');
-    expect(sniffExtension(text('GIF87a\x01\x00\x01\x00'))).to.equal('.gif');
+describe('store/sniff: the extension npm file-type gives (what NapCat names media by)', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'mc-sniff-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
   });
 
-  it('recognises the other media headers', () => {
-    const bmp = Buffer.alloc(54);
-    bmp.write('BM', 0, 'latin1');
-    bmp.writeUInt32LE(40, 14);
-    const cases: Array<[Buffer, string]> = [
-      [text('RIFF\x24\x00\x00\x00WEBPVP8 '), '.webp'],
-      [text('RIFF\x24\x00\x00\x00WAVEfmt '), '.wav'],
-      [bmp, '.bmp'],
-      [text('\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00'), '.mp4'],
-      [text('#!SILK_V3\x0c\x00'), '.silk'],
-      [text('\x02#!SILK_V3\x0c\x00'), '.silk'],
-      [text('#!AMR\n\x3c'), '.amr'],
-      [text('ID3\x04\x00\x00\x00\x00\x00\x00'), '.mp3'],
-      [Buffer.from([0xff, 0xfb, 0x90, 0x64]), '.mp3'], // MPEG-1 layer III, 128 kbit/s, 44.1 kHz
-      [text('OggS\x00\x02\x00\x00'), '.ogg'],
-    ];
-    for (const [bytes, ext] of cases) expect(sniffExtension(bytes), ext).to.equal(ext);
-  });
+  const samples: Array<[string, Buffer, string]> = [
+    ['png', makePng({ bytes: 5_000 }), '.png'],
+    ['apng (acTL before IDAT)', makeApng({ bytes: 5_000 }), '.apng'],
+    ['avif (an ISO BMFF brand a hand sniffer calls mp4)', makeAvif(), '.avif'],
+    ['heic', makeHeic(), '.heic'],
+    ['jpeg', makeJpeg({ bytes: 5_000 }), '.jpg'],
+    ['mp4', makeMp4(), '.mp4'],
+    ['quicktime', text('\x00\x00\x00\x14ftypqt  \x00\x00\x02\x00qt  '), '.mov'],
+    ['amr', makeAmr(), '.amr'],
+    ['silk (unknown to file-type: no extension, as in NapCat)', makeSilk(), ''],
+    ['1x1 png', PNG_1x1, '.png'],
+    ['1x1 jpeg', JPEG_1x1, '.jpg'],
+    ['1x1 gif', GIF_1x1, '.gif'],
+    ['riff webp', text('RIFF\x24\x00\x00\x00WEBPVP8 '), '.webp'],
+    ['text', text('hello world'), ''],
+    ['empty', Buffer.alloc(0), ''],
+  ];
 
-  it('returns "" for unknown or too-short content and for near misses', () => {
-    const bmpWithoutDib = Buffer.alloc(54);
-    bmpWithoutDib.write('BM', 0, 'latin1');
-    for (const bytes of [
-      Buffer.alloc(0),
-      text('hello world'),
-      PNG_1x1.subarray(0, 7),
-      text('RIFF\x24\x00\x00\x00AVI LIST'),
-      bmpWithoutDib,
-      Buffer.from([0xff, 0xf1, 0x50, 0x80]), // AAC ADTS: layer bits 00, not MP3
-      Buffer.from([0xff, 0xfb, 0xf0, 0x64]), // bitrate index 15 is invalid
-      text('#!SIL'),
-    ]) {
-      expect(sniffExtension(bytes), bytes.toString('hex')).to.equal('');
-    }
+  for (const [label, bytes, ext] of samples) {
+    it(`${label}: ${ext || 'no extension'}, from the bytes and from the file alike, as file-type says`, async () => {
+      const file = path.join(dir, label.replace(/\W+/g, '-'));
+      await writeFile(file, bytes);
+      const napcat = await fileTypeFromFile(file).then((t) => (t ? `.${t.ext}` : ''), () => '');
+      expect(await sniffExtension(bytes)).to.equal(ext);
+      expect(await sniffFileExtension(file)).to.equal(ext);
+      expect(napcat, 'what NapCat’s uploadFile computes').to.equal(ext);
+    });
+  }
+
+  it('a file that cannot be read gives no extension instead of a rejection', async () => {
+    expect(await sniffFileExtension(path.join(dir, 'missing'))).to.equal('');
   });
 });

@@ -3,7 +3,7 @@
 import type { NapCatCore } from '../napcat/core';
 import type { NapCatOneBot11Adapter } from '../napcat/onebot';
 import { runtimeOf } from '../napcat/runtime';
-import { errorResponse, okResponse, RETCODE_BAD_PARAMS, RETCODE_HTTP, RETCODE_WS, type OB11Response } from './response';
+import { errorResponse, okResponse, RETCODE_BAD_PARAMS, RETCODE_HTTP, RETCODE_WS, RETCODE_WS_BAD_PARAMS, type OB11Response } from './response';
 
 export type Payload = Record<string, unknown>;
 
@@ -34,7 +34,7 @@ export abstract class OneBotAction<R = unknown> {
     let response: OB11Response<R>;
     try {
       const checked = await this.check(payload);
-      if (!checked.valid) response = errorResponse(checked.message ?? '参数错误', RETCODE_BAD_PARAMS, echo);
+      if (!checked.valid) response = errorResponse(checked.message ?? '参数错误', retcode === RETCODE_WS ? RETCODE_WS_BAD_PARAMS : RETCODE_BAD_PARAMS, echo);
       else response = okResponse(await this._handle(payload, adaptername, config), echo);
     } catch (err) {
       rt.log('error', '发生错误', err);

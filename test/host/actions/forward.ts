@@ -1,45 +1,78 @@
-// Forward messages (SendMsg.ts:208-482, §1.4). Packet mode: convert every node, let
-// NapCat's highway upload each picture from its SHARED media path, then send one ark
-// with all the nodes' deletion lists. Non-packet mode: convert each node, DISCARD its
-// deletion list, send it to self, then merge with multiForwardMsg.
+// Forward messages (SendMsg.ts:208-482 at v4.18.5, §1.4).
+// Packet mode: convert every node (nested nodes as inner forwards, up to 3 levels deep), let
+// NapCat's highway upload each level's pictures from their SHARED media paths, then send one
+// ark with all the nodes' deletion lists; the ark send's error is swallowed.
+// Non-packet mode: per node, convert, DISCARD the deletion list, split the elements (files,
+// videos, arks and voices each alone, the rest together) and send the parts to self IN
+// PARALLEL, each failure swallowed (the node just goes missing); nested nodes become an inner
+// forward to self; then merge everything with multiForwardMsg.
+// `id` nodes name a message this account sent (MessageUnique); an unknown id is skipped.
 import crypto from 'node:crypto';
 import type { NapCatCore } from '../napcat/core';
-import { createUniqueMsgId } from '../napcat/message-id';
 import type { NapCatOneBot11Adapter } from '../napcat/onebot';
-import { ChatType, ElementType, type OB11Segment, type Peer, type PicElement, type SendMessageElement } from '../napcat/types';
+import { runtimeOf } from '../napcat/runtime';
+import { ChatType, ElementType, type OB11Segment, type Peer, type PicElement, type RawMessage, type SendMessageElement } from '../napcat/types';
 import { normalize } from './normalize';
-import type { SendResult } from './send-msg';
 
-function nodeContents(messages: OB11Segment[]): OB11Segment[][] {
-  return messages
-    .filter((m) => m.type === 'node')
-    .map((node) => {
-      if (node.data.content === undefined) throw new Error('模型仅支持自定义内容的转发节点 / the model supports custom-content nodes only');
-      return normalize(node.data.content);
-    });
+const MAX_DEPTH = 3;
+/** Sent alone in the non-packet split (SendMsg.ts handleForwardedNodes). */
+const ALONE = new Set<number>([ElementType.FILE, ElementType.VIDEO, ElementType.ARK, ElementType.PTT]);
+
+const isNode = (segment: OB11Segment): boolean => segment.type === 'node';
+const nodeId = (node: OB11Segment): string | undefined => (node.data.id === undefined || node.data.id === '' ? undefined : String(node.data.id));
+
+/** The forward's answer: the message it sent (null when it was not sent) and the packet res_id. */
+export interface ForwardResult {
+  message: RawMessage | null;
+  resId?: string;
 }
 
-export async function sendForward(obContext: NapCatOneBot11Adapter, core: NapCatCore, peer: Peer, messages: OB11Segment[]): Promise<SendResult> {
-  const contents = nodeContents(messages);
-  if (core.apis.PacketApi.packetStatus) {
-    try {
-      return await sendForwardPacket(obContext, core, peer, contents);
-    } catch (err) {
-      throw new Error(`发送伪造合并转发消息失败: ${(err as Error).stack ?? String(err)}`);
-    }
+export async function sendForward(obContext: NapCatOneBot11Adapter, core: NapCatCore, peer: Peer, nodes: OB11Segment[]): Promise<ForwardResult> {
+  const packet = core.apis.PacketApi.packetStatus;
+  try {
+    return packet ? await sendForwardPacket(obContext, core, peer, nodes) : await sendForwardViaSelf(obContext, core, peer, nodes);
+  } catch (err) {
+    throw new Error(`${packet ? '发送伪造合并转发消息失败' : '发送合并转发消息失败'}: ${(err as Error).stack ?? String(err)}`);
   }
-  return await sendForwardViaSelf(obContext, core, peer, contents);
 }
 
-async function sendForwardPacket(obContext: NapCatOneBot11Adapter, core: NapCatCore, peer: Peer, contents: OB11Segment[][]): Promise<SendResult> {
+interface PacketLevel {
+  delFiles: string[];
+  ark: SendMessageElement;
+  resId: string;
+}
+
+async function uploadPacketLevel(obContext: NapCatOneBot11Adapter, core: NapCatCore, peer: Peer, nodes: OB11Segment[], depth: number): Promise<PacketLevel | null> {
+  const rt = runtimeOf(core);
   const msgApi = obContext.apis.MsgApi;
   const delFiles: string[] = [];
   const pics: PicElement[] = [];
-  for (const content of contents) {
-    const { sendElements, deleteAfterSentFiles } = await msgApi.createSendElements(content, peer, [], { usePacketVideoMetadata: true });
-    delFiles.push(...deleteAfterSentFiles);
-    for (const e of sendElements) if (e.picElement) pics.push(e.picElement);
+  let converted = 0;
+  for (const node of nodes) {
+    if (depth >= MAX_DEPTH) {
+      rt.log('warn', '转发消息深度超过3层，将停止解析！');
+      break;
+    }
+    const id = nodeId(node);
+    if (id !== undefined) {
+      // The media of a message already sent are already on the server (downloadRawMsgMedia is not modelled).
+      if (!msgApi.messageById(id)) rt.log('error', '转发消息失败，未找到消息', id);
+      else converted++;
+      continue;
+    }
+    const content = normalize(node.type === 'node' ? node.data.content : node);
+    const inner = content.filter(isNode);
+    if (inner.length > 0) {
+      const level = await uploadPacketLevel(obContext, core, peer, inner, depth + 1);
+      if (level) delFiles.push(...level.delFiles);
+    } else {
+      const { sendElements, deleteAfterSentFiles } = await msgApi.createSendElements(content, peer, [], { usePacketVideoMetadata: true });
+      delFiles.push(...deleteAfterSentFiles);
+      for (const e of sendElements) if (e.picElement) pics.push(e.picElement);
+    }
+    converted++;
   }
+  if (converted === 0) return null;
   await core.apis.PacketApi.uploadForwardResources(pics);
   const resId = crypto.randomBytes(16).toString('base64url');
   const ark: SendMessageElement = {
@@ -47,22 +80,67 @@ async function sendForwardPacket(obContext: NapCatOneBot11Adapter, core: NapCatC
     elementId: '',
     arkElement: { bytesData: JSON.stringify({ app: 'com.tencent.multimsg', meta: { detail: { resid: resId } } }), linkInfo: null, subElementType: null },
   };
-  const returnMsg = await msgApi.sendMsgWithOb11UniqueId(peer, [ark], delFiles).catch(() => undefined);
-  // Assumed: the reference says the error is swallowed, not what the action returns then.
-  if (!returnMsg) throw new Error('发送转发消息失败 / forward message was not sent');
-  return { message_id: returnMsg.id, res_id: resId };
+  return { delFiles, ark, resId };
 }
 
-async function sendForwardViaSelf(obContext: NapCatOneBot11Adapter, core: NapCatCore, peer: Peer, contents: OB11Segment[][]): Promise<SendResult> {
+async function sendForwardPacket(obContext: NapCatOneBot11Adapter, core: NapCatCore, peer: Peer, nodes: OB11Segment[]): Promise<ForwardResult> {
+  const level = await uploadPacketLevel(obContext, core, peer, nodes, 0);
+  if (!level) throw new Error('转发消息失败，生成节点为空');
+  const message = await obContext.apis.MsgApi.sendMsgWithOb11UniqueId(peer, [level.ark], level.delFiles).catch(() => undefined);
+  return { message: message ?? null, resId: level.resId };
+}
+
+/** handleForwardedNodes: every node sent to self (its parts in parallel, failures dropped), then merged. */
+async function sendForwardViaSelf(obContext: NapCatOneBot11Adapter, core: NapCatCore, destPeer: Peer, nodes: OB11Segment[]): Promise<ForwardResult> {
+  const rt = runtimeOf(core);
   const msgApi = obContext.apis.MsgApi;
   const selfPeer: Peer = { chatType: ChatType.FRIEND, peerUid: core.selfInfo.uid };
-  const msgIds: string[] = [];
-  for (const content of contents) {
-    const { sendElements } = await msgApi.createSendElements(content, peer);
-    const sent = await msgApi.sendMsgWithOb11UniqueId(selfPeer, sendElements, []);
-    msgIds.push(sent.msgId);
+  const nodeMsgs: RawMessage[] = [];
+  for (const node of nodes) {
+    const id = nodeId(node);
+    if (id !== undefined) {
+      const found = msgApi.messageById(id);
+      if (found) nodeMsgs.push(found);
+      else rt.log('error', '转发消息失败，未找到消息', id);
+      continue;
+    }
+    try {
+      const content = normalize(node.data.content);
+      const inner = content.filter(isNode);
+      if (inner.length > 0) {
+        if (inner.length !== content.length) {
+          rt.log('error', '子消息中包含非node消息 跳过不合法部分');
+          continue;
+        }
+        const { message } = await sendForwardViaSelf(obContext, core, selfPeer, inner);
+        if (message) nodeMsgs.push(message);
+        continue;
+      }
+      const { sendElements } = await msgApi.createSendElements(content, destPeer);
+      const together = sendElements.filter((e) => !ALONE.has(e.elementType));
+      const parts = [together, ...sendElements.filter((e) => ALONE.has(e.elementType)).map((e) => [e])].filter((p) => p.length > 0);
+      const sent = await Promise.allSettled(parts.map((part) => msgApi.sendMsgWithOb11UniqueId(selfPeer, part, []).catch(() => undefined)));
+      for (const result of sent) if (result.status === 'fulfilled' && result.value) nodeMsgs.push(result.value);
+    } catch (err) {
+      rt.log('debug', '生成转发消息节点失败', err);
+    }
   }
-  const returnMsg = await core.apis.MsgApi.multiForwardMsg(selfPeer, peer, msgIds);
-  if (!returnMsg) throw new Error('转发消息失败 / forward failed');
-  return { message_id: createUniqueMsgId(peer, returnMsg.msgId), res_id: returnMsg.elements[0]?.multiForwardMsgElement?.resId };
+  // Nodes from another chat are cloned to self first, so that all come from one peer.
+  const srcPeer: Peer | undefined = nodeMsgs[0] && { chatType: nodeMsgs[0].chatType, peerUid: nodeMsgs[0].peerUid };
+  const mixed = nodeMsgs.some((m) => m.peerUid !== srcPeer?.peerUid);
+  const ids: string[] = [];
+  for (const msg of nodeMsgs) {
+    if (!mixed || msg.peerUid === selfPeer.peerUid) {
+      ids.push(msg.msgId);
+      continue;
+    }
+    const cloned = await core.apis.MsgApi.sendMsg({ ...selfPeer }, msg.elements).catch(() => undefined);
+    if (cloned) ids.push(cloned.msgId);
+  }
+  if (ids.length === 0) throw new Error('转发消息失败，生成节点为空');
+  const message = await core.apis.MsgApi.multiForwardMsg(mixed ? selfPeer : srcPeer!, destPeer, ids).catch((err: unknown) => {
+    rt.log('error', 'forward failed', err);
+    return null;
+  });
+  return { message: message ?? null };
 }

@@ -20,7 +20,8 @@ export function errorResponse(message: string, retcode: number, echo?: unknown):
 
 export const RETCODE_HTTP = 200;
 export const RETCODE_WS = 1200;
-/** Parameter check failures (assumed: not in the reference). */
+/** Parameter check failures: 400 from `handle`, 1400 from `websocketHandle` (OneBotAction.ts, v4.18.5). */
 export const RETCODE_BAD_PARAMS = 400;
+export const RETCODE_WS_BAD_PARAMS = 1400;
 /** Unknown action at the network front (assumed: not in the reference). */
 export const RETCODE_UNKNOWN_ACTION = 1404;

@@ -33,6 +33,22 @@ export class SendMsgBase extends OneBotAction<SendResult> {
     super(...rest);
   }
 
+  /**
+   * SendMsgBase.check (v4.18.5) overrides OneBotAction's schema parse without calling it: the
+   * caller's own message objects reach the converters, not a copy. send_group_msg and
+   * send_private_msg first set `message_type` on the caller's payload (group: and delete
+   * `user_id`). Nodes mixed with other segments are refused.
+   */
+  override async check(payload: Payload): Promise<{ valid: boolean; message?: string }> {
+    if (this.contextMode === 'group') {
+      delete payload.user_id;
+      payload.message_type = 'group';
+    } else if (this.contextMode === 'private') {
+      payload.message_type = 'private';
+    }
+    return checkNodes(payload);
+  }
+
   async _handle(payload: Payload): Promise<SendResult> {
     return await this.base_handle(payload, this.contextMode);
   }
@@ -40,8 +56,15 @@ export class SendMsgBase extends OneBotAction<SendResult> {
   async base_handle(payload: Payload, mode: ContextMode): Promise<SendResult> {
     const peer = createPeer(payload, mode);
     const messages = normalize(payload.message, payload.auto_escape === true || payload.auto_escape === 'true');
-    if (messages.some((m) => m.type === 'node')) return await sendForward(this.obContext, this.core, peer, messages);
     const msgApi = this.obContext.apis.MsgApi;
+    const nodes = messages.filter((m) => m.type === 'node');
+    if (nodes.length > 0) {
+      const { message, resId } = await sendForward(this.obContext, this.core, peer, nodes);
+      if (message) return { message_id: msgApi.remember(peer, message), res_id: resId };
+      if (resId) throw new Error(`发送转发消息（res_id：${resId} 失败`);
+      // No message and no res_id: NapCat goes on to send the node segments as a plain message,
+      // whose converter gives nothing (消息体无法解析).
+    }
     const { sendElements, deleteAfterSentFiles } = await msgApi.createSendElements(messages, peer);
     const returnMsg =
       runtimeOf(this.core).shape === 'legacy'
@@ -51,11 +74,21 @@ export class SendMsgBase extends OneBotAction<SendResult> {
   }
 }
 
-/** send_forward_msg & co: check() copies `messages` into `message` (SendForwardMsg.ts). */
+/** SendMsgBase's own check: nodes may not be mixed with other segments. */
+function checkNodes(payload: Payload): { valid: boolean; message?: string } {
+  const messages = normalize(payload.message);
+  const nodes = messages.filter((m) => m.type === 'node').length;
+  if (nodes > 0 && nodes !== messages.length) {
+    return { valid: false, message: '转发消息不能和普通消息混在一起发送,转发需要保证message只有type为node的元素' };
+  }
+  return { valid: true };
+}
+
+/** send_forward_msg & co: check() puts `normalize(messages)` into `message`, then SendMsgBase's check (SendForwardMsg.ts). */
 export class SendForwardMsg extends SendMsgBase {
   override async check(payload: Payload): Promise<{ valid: boolean; message?: string }> {
-    if (payload.messages !== undefined) payload.message = payload.messages;
+    if (payload.messages) payload.message = normalize(payload.messages);
     if (payload.message === undefined) return { valid: false, message: 'missing messages / 缺少 messages' };
-    return { valid: true };
+    return checkNodes(payload);
   }
 }

@@ -1,5 +1,6 @@
 // Valid sample media for tests: real PNG/JPEG structure (dimensions parse, the PNG
-// decodes) with filler that does not compress (§9 item 6), and tiny mp4/silk/amr.
+// decodes) with filler that does not compress (§9 item 6), APNG/AVIF/HEIC as file-type
+// names them, and tiny mp4/silk/amr.
 // The same seed gives the same bytes; a different seed, different bytes (and md5).
 import zlib from 'node:zlib';
 import { seededRandom } from '../random';
@@ -44,6 +45,21 @@ export interface ImageOptions {
 
 /** A decodable RGB PNG of random pixels, stored (level 0) so it does not compress, padded to exactly `bytes`. */
 export function makePng(options: ImageOptions = {}): Buffer {
+  return pngWith(options, []);
+}
+
+/**
+ * An animated PNG: a PNG whose `acTL` chunk (one frame, played once) comes before its first
+ * IDAT, which is what file-type looks for. Viewers without APNG support show the same picture.
+ */
+export function makeApng(options: ImageOptions = {}): Buffer {
+  const actl = Buffer.alloc(8);
+  actl.writeUInt32BE(1, 0);
+  actl.writeUInt32BE(1, 4);
+  return pngWith(options, [pngChunk('acTL', actl)]);
+}
+
+function pngWith(options: ImageOptions, beforeData: Buffer[]): Buffer {
   const bytes = options.bytes ?? 1_000_000;
   const width = options.width ?? 512;
   const row = 1 + width * 3;
@@ -55,7 +71,7 @@ export function makePng(options: ImageOptions = {}): Buffer {
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const body = [signature, pngChunk('IHDR', ihdr), pngChunk('IDAT', zlib.deflateSync(raw, { level: 0 }))];
+  const body = [signature, pngChunk('IHDR', ihdr), ...beforeData, pngChunk('IDAT', zlib.deflateSync(raw, { level: 0 }))];
   const end = pngChunk('IEND', Buffer.alloc(0));
   const used = body.reduce((n, b) => n + b.length, 0) + end.length;
   const pad = bytes - used - 12;
@@ -93,17 +109,33 @@ export function makeJpeg(options: ImageOptions = {}): Buffer {
   return Buffer.concat([head, fill, Buffer.from([0xff, 0xd9])]);
 }
 
-/** An ISO BMFF file with an `isom` ftyp and an mdat of filler: what file-type calls mp4. */
-export function makeMp4(options: { bytes?: number; seed?: number } = {}): Buffer {
-  const box = (type: string, data: Buffer): Buffer => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length + 8, 0);
-    head.write(type, 4, 'latin1');
-    return Buffer.concat([head, data]);
-  };
-  const ftyp = box('ftyp', Buffer.from('isom\0\0\x02\0isomiso2avc1mp41', 'latin1'));
+function box(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length + 8, 0);
+  head.write(type, 4, 'latin1');
+  return Buffer.concat([head, data]);
+}
+
+/** An ISO BMFF file: an ftyp box (major brand, then compatible brands) and an mdat of filler. */
+function isoMedia(brands: string, options: { bytes?: number; seed?: number }, seed: number): Buffer {
+  const ftyp = box('ftyp', Buffer.from(`${brands.slice(0, 4)}\0\0\x02\0${brands}`, 'latin1'));
   const size = Math.max(64, (options.bytes ?? 64 * 1024) - ftyp.length - 8);
-  return Buffer.concat([ftyp, box('mdat', noise(size, options.seed ?? 3))]);
+  return Buffer.concat([ftyp, box('mdat', noise(size, options.seed ?? seed))]);
+}
+
+/** An `isom` ISO BMFF file: what file-type calls mp4. */
+export function makeMp4(options: { bytes?: number; seed?: number } = {}): Buffer {
+  return isoMedia('isomiso2avc1mp41', options, 3);
+}
+
+/** An AVIF still image (major brand `avif`): file-type says avif; a hand sniffer reading `ftyp` says mp4. */
+export function makeAvif(options: { bytes?: number; seed?: number } = {}): Buffer {
+  return isoMedia('avifmif1miafMA1B', options, 11);
+}
+
+/** A HEIC image (major brand `heic`), as iPhones send them: file-type says heic. */
+export function makeHeic(options: { bytes?: number; seed?: number } = {}): Buffer {
+  return isoMedia('heicmif1', options, 13);
 }
 
 function frames(header: string, frameBytes: number, count: number, seed: number, trailer: Buffer): Buffer {

@@ -1,34 +1,13 @@
-// Real header reads, standing in for NapCat's `file-type` and `napcat-image-size`:
-// the extension and the picture size come from the bytes (§9 item 6), and every call
-// reads the file again, as NapCat does around the copy (§9 item 4).
+// NapCat's readers of a media file: npm `file-type` itself (the version NapCat v4.14–v4.18.5
+// locks, 21.1.0) for the extension, and a header read standing in for `napcat-image-size`
+// for the picture size. Every call reads the file again, as NapCat does around the copy
+// (§9 item 4), and bytes file-type does not know give no extension (§9 item 6).
 import fs from 'node:fs';
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 
-export interface FileType {
-  ext: string;
-  mime: string;
-}
+export { fileTypeFromBuffer, fileTypeFromFile };
 
 const ascii = (buf: Buffer, start: number, end: number): string => buf.toString('latin1', start, end);
-
-/** Magic-byte detection of the formats NapCat's media paths meet; silk is unknown to file-type, as there. */
-export function fileTypeFromBuffer(buf: Buffer): FileType | undefined {
-  if (buf.length >= 8 && buf.readUInt32BE(0) === 0x89504e47 && buf.readUInt32BE(4) === 0x0d0a1a0a) return { ext: 'png', mime: 'image/png' };
-  if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return { ext: 'jpg', mime: 'image/jpeg' };
-  if (ascii(buf, 0, 4) === 'GIF8') return { ext: 'gif', mime: 'image/gif' };
-  if (ascii(buf, 0, 4) === 'RIFF' && ascii(buf, 8, 12) === 'WEBP') return { ext: 'webp', mime: 'image/webp' };
-  if (ascii(buf, 0, 4) === 'RIFF' && ascii(buf, 8, 12) === 'WAVE') return { ext: 'wav', mime: 'audio/wav' };
-  if (ascii(buf, 0, 2) === 'BM' && buf.length >= 26) return { ext: 'bmp', mime: 'image/bmp' };
-  if (ascii(buf, 0, 4) === 'OggS') return { ext: 'ogg', mime: 'audio/ogg' };
-  if (ascii(buf, 0, 6) === '#!AMR\n') return { ext: 'amr', mime: 'audio/amr' };
-  if (ascii(buf, 0, 3) === 'ID3' || (buf[0] === 0xff && buf.length > 1 && (buf[1] & 0xe0) === 0xe0)) return { ext: 'mp3', mime: 'audio/mpeg' };
-  if (ascii(buf, 4, 8) === 'ftyp') {
-    const brand = ascii(buf, 8, 12);
-    if (brand === 'qt  ') return { ext: 'mov', mime: 'video/quicktime' };
-    if (brand === 'M4A ') return { ext: 'm4a', mime: 'audio/x-m4a' };
-    return { ext: 'mp4', mime: 'video/mp4' };
-  }
-  return undefined;
-}
 
 async function readHead(filePath: string, bytes: number): Promise<Buffer> {
   const handle = await fs.promises.open(filePath, 'r');
@@ -39,10 +18,6 @@ async function readHead(filePath: string, bytes: number): Promise<Buffer> {
   } finally {
     await handle.close();
   }
-}
-
-export async function fileTypeFromFile(filePath: string): Promise<FileType | undefined> {
-  return fileTypeFromBuffer(await readHead(filePath, 4100));
 }
 
 export interface ImageSize {
@@ -62,17 +37,21 @@ function jpegSize(buf: Buffer): ImageSize | undefined {
   return undefined;
 }
 
+const isJpeg = (buf: Buffer): boolean => buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff;
+
+/** The picture size from its header (PNG/APNG, JPEG, GIF, BMP), or undefined. */
 export function imageSizeFromBuffer(buf: Buffer): ImageSize | undefined {
-  const type = fileTypeFromBuffer(buf)?.ext;
-  if (type === 'png' && ascii(buf, 12, 16) === 'IHDR') return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
-  if (type === 'jpg') return jpegSize(buf);
-  if (type === 'gif') return { width: buf.readUInt16LE(6), height: buf.readUInt16LE(8) };
-  if (type === 'bmp') return { width: buf.readInt32LE(18), height: Math.abs(buf.readInt32LE(22)) };
+  if (buf.length >= 24 && buf.readUInt32BE(0) === 0x89504e47 && ascii(buf, 12, 16) === 'IHDR') {
+    return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
+  }
+  if (isJpeg(buf)) return jpegSize(buf);
+  if (buf.length >= 10 && ascii(buf, 0, 4) === 'GIF8') return { width: buf.readUInt16LE(6), height: buf.readUInt16LE(8) };
+  if (buf.length >= 26 && ascii(buf, 0, 2) === 'BM') return { width: buf.readInt32LE(18), height: Math.abs(buf.readInt32LE(22)) };
   return undefined;
 }
 
 /** Like imageSizeFallBack: a header read of the file; undefined if it is no picture it knows. */
 export async function imageSizeFromFile(filePath: string): Promise<ImageSize | undefined> {
   const head = await readHead(filePath, 64 * 1024);
-  return imageSizeFromBuffer(head) ?? (fileTypeFromBuffer(head)?.ext === 'jpg' ? jpegSize(await fs.promises.readFile(filePath)) : undefined);
+  return imageSizeFromBuffer(head) ?? (isJpeg(head) ? jpegSize(await fs.promises.readFile(filePath)) : undefined);
 }

@@ -26,6 +26,21 @@ async function getFileTypeForSendType(filePath: string): Promise<number> {
   return (await fileTypeFromFile(filePath))?.ext === 'gif' ? PicType.NEWPIC_GIF : PicType.NEWPIC_JPEG;
 }
 
+/**
+ * FFmpegService.getVideoInfo (+ the legacy thumbnail extraction) between the copy and the send:
+ * ffmpeg reads the video's source (the ext-fixed copy where one was made) and writes the
+ * thumbnail. The samples are no real video, so it fails after reading, as it would, and NapCat
+ * writes its default thumbnail instead. A source deleted or rewritten meanwhile fails the read.
+ */
+async function ffmpegVideoInfo(source: string, thumbPath: string, fallback: Buffer): Promise<void> {
+  try {
+    await fs.promises.readFile(source);
+    throw new Error('ffmpeg: invalid data found when processing input');
+  } catch {
+    fs.writeFileSync(thumbPath, fallback);
+  }
+}
+
 export class OneBotFileApi {
   constructor(
     readonly obContext: NapCatOneBot11Adapter,
@@ -79,10 +94,17 @@ export class OneBotFileApi {
 
   async createValidSendVideoElement(context: SendMessageContext, filePath: string, fileName = '', diyThumbPath = '', isLocal = false): Promise<SendMessageElement> {
     const rt = runtimeOf(this.core);
-    const ext = (await fileTypeFromFile(filePath))?.ext ?? 'mp4';
+    let ext = 'mp4';
+    try {
+      ext = (await fileTypeFromFile(filePath))?.ext ?? ext;
+    } catch (err) {
+      rt.log('error', '获取文件类型失败', err);
+    }
     let source = filePath;
-    if (path.extname(source) !== `.${ext}`) {
-      // v4.17.49+: a local source is copied into temp; anything else gets `<src>.<ext>` beside it.
+    // ≤ v4.17.48 copies every video to `${src}.${ext}` beside its source, whatever its name;
+    // v4.17.49+ copies only when the extension differs: a local source into temp, anything else beside it.
+    const needsCopy = rt.shape === 'legacy' || path.extname(source).slice(1).toLowerCase() !== ext.toLowerCase();
+    if (needsCopy) {
       const fixed = isLocal && rt.shape === 'new' ? path.join(this.core.NapCatTempPath, `${crypto.randomUUID()}.${ext}`) : `${source}.${ext}`;
       fs.copyFileSync(source, fixed);
       context.deleteAfterSentFiles.push(fixed);
@@ -95,7 +117,7 @@ export class OneBotFileApi {
     const thumbDir = path.dirname(uploaded.path.replace(`${path.sep}Ori${path.sep}`, `${path.sep}Thumb${path.sep}`));
     fs.mkdirSync(thumbDir, { recursive: true });
     const thumbPath = path.join(thumbDir, `${uploaded.md5}_0.${thumbKind}`);
-    fs.writeFileSync(thumbPath, defaultThumb(thumbKind));
+    await ffmpegVideoInfo(source, thumbPath, defaultThumb(thumbKind));
     if (diyThumbPath) await this.core.apis.FileApi.copyFile(diyThumbPath, thumbPath);
     context.deleteAfterSentFiles.push(thumbPath);
     const thumbSize = (await fs.promises.stat(thumbPath)).size;
@@ -104,7 +126,7 @@ export class OneBotFileApi {
       elementType: ElementType.VIDEO,
       elementId: '',
       videoElement: {
-        fileName: fileName || uploaded.fileName,
+        fileName: (fileName || uploaded.fileName).toLowerCase().endsWith(`.${ext.toLowerCase()}`) ? fileName || uploaded.fileName : `${fileName || uploaded.fileName}.${ext}`,
         filePath: uploaded.path,
         videoMd5: uploaded.md5,
         thumbMd5,

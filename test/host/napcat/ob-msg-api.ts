@@ -27,6 +27,12 @@ export interface SendElementsResult {
 
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 
+/** `[url, file, path].find(uri => uri && uri.trim())`: a blank field is skipped; a non-string one throws on `.trim`, as in NapCat. */
+function pickUri(data: OB11Segment['data']): string | undefined {
+  const found = [data.url, data.file, data.path].find((uri) => uri && (uri as string).trim());
+  return found as string | undefined;
+}
+
 function elementBytes(element: SendMessageElement): number {
   const size = element.picElement?.fileSize ?? element.pttElement?.fileSize ?? element.fileElement?.fileSize ?? element.videoElement?.fileSize;
   return Number(size ?? 0) || 0;
@@ -52,7 +58,14 @@ export class OneBotMsgApi {
     }),
     image: async (segment, context) => {
       const result = await this.handleOb11FileLikeMessage(segment, context);
-      return await this.obContext.apis.FileApi.createValidSendPicElement(context, result.path, str(segment.data.summary), Number(segment.data.sub_type) || 0, result.isLocal);
+      // summary and sub_type are passed as the client sent them (the builder's defaults fill in undefined).
+      return await this.obContext.apis.FileApi.createValidSendPicElement(
+        context,
+        result.path,
+        segment.data.summary as string | undefined,
+        segment.data.sub_type as number | undefined,
+        result.isLocal,
+      );
     },
     file: async (segment, context) => {
       const { path, fileName, isLocal } = await this.handleOb11FileLikeMessage(segment, context);
@@ -73,12 +86,56 @@ export class OneBotMsgApi {
     },
     record: async (segment, context) =>
       await this.obContext.apis.FileApi.createValidSendPttElement(context, (await this.handleOb11FileLikeMessage(segment, context)).path),
+    // The rest of v4.18.5's converter table (msg.ts ob11ToRawConverters): none of them touches
+    // media files. Those that need QQ or a signing server here give nothing, as they do when
+    // those fail; the send then has one element fewer (or none: 消息体无法解析).
+    mface: async ({ data }) => ({
+      elementType: ElementType.MFACE,
+      elementId: '',
+      marketFaceElement: { emojiPackageId: data.emoji_package_id, emojiId: data.emoji_id, key: data.key, faceName: str(data.summary) || '[商城表情]' },
+    }),
+    json: async ({ data }) => this.ark(typeof data.data === 'string' ? data.data : JSON.stringify(data.data)),
+    dice: async () => ({ elementType: ElementType.FACE, elementId: '', faceElement: { faceIndex: 358, faceType: 3, faceText: '[骰子]' } }),
+    rps: async () => ({ elementType: ElementType.FACE, elementId: '', faceElement: { faceIndex: 359, faceType: 3, faceText: '[包剪锤]' } }),
+    markdown: async ({ data }) => ({ elementType: ElementType.MARKDOWN, elementId: '', markdownElement: { content: data.content } }),
+    music: async () => undefined, // needs the music signing server (logged and undefined when it fails)
+    node: async () => undefined,
+    forward: async ({ data }) => this.ark(JSON.stringify({ app: 'com.tencent.multimsg', meta: { detail: { resid: str(data.id) } } })),
+    xml: async () => undefined,
+    poke: async () => undefined,
+    location: async () => ({ elementType: ElementType.SHARELOCATION, elementId: '', shareLocationElement: { text: '测试', ext: '' } }),
+    miniapp: async () => undefined,
+    contact: async ({ data }) => (data.type === undefined || data.type === 'qq' || data.type === 'group' ? this.ark(JSON.stringify({ app: 'com.tencent.contact.lua', id: str(data.id) })) : undefined),
+    onlinefile: async () => undefined,
+    flashtransfer: async () => undefined,
   };
+
+  /** MessageUnique: the OneBot message_id of every message sent through here, for `id` forward nodes. */
+  readonly #sentById = new Map<number, RawMessage>();
 
   constructor(
     readonly obContext: NapCatOneBot11Adapter,
     readonly core: NapCatCore,
   ) {}
+
+  /** A message this account sent, by its OneBot message_id (or NT msgId), as MessageUnique finds it. */
+  messageById(id: string): RawMessage | undefined {
+    const byShort = this.#sentById.get(Number(id));
+    if (byShort) return byShort;
+    for (const message of this.#sentById.values()) if (message.msgId === id) return message;
+    return undefined;
+  }
+
+  /** Records a sent message under the OneBot message_id made for it. */
+  remember(peer: Peer, message: RawMessage): number {
+    const id = createUniqueMsgId(peer, message.msgId);
+    this.#sentById.set(id, message);
+    return id;
+  }
+
+  private ark(bytesData: string): SendMessageElement {
+    return { elementType: ElementType.ARK, elementId: '', arkElement: { bytesData, linkInfo: null, subElementType: null } };
+  }
 
   async createSendElements(
     messageData: OB11Segment[],
@@ -110,7 +167,7 @@ export class OneBotMsgApi {
 
   async handleOb11FileLikeMessage(segment: OB11Segment, context: SendMessageContext): Promise<FileLikeResult> {
     const { data } = segment;
-    const uri = [data.url, data.file, data.path].map(str).find((u) => u.trim() !== '');
+    const uri = pickUri(data);
     if (!uri) throw new Error('文件消息缺少参数');
     const proxy = this.obContext.configLoader.configData.imageDownloadProxy || undefined;
     const result = await uriToLocalFile(runtimeOf(this.core), this.core.NapCatTempPath, uri, undefined, proxy);
@@ -124,7 +181,7 @@ export class OneBotMsgApi {
     try {
       const returnMsg = await this.core.apis.MsgApi.sendMsg(peer, sendElements, timeout);
       if (!returnMsg) throw new Error('发送消息失败');
-      returnMsg.id = createUniqueMsgId(peer, returnMsg.msgId);
+      returnMsg.id = this.remember(peer, returnMsg);
       return returnMsg as RawMessage & { id: number };
     } finally {
       runtimeOf(this.core).cleanQueue.addFiles(deleteAfterSentFiles, timeout);
@@ -136,7 +193,7 @@ export class OneBotMsgApi {
 export class LegacyOneBotMsgApi extends OneBotMsgApi {
   override async handleOb11FileLikeMessage(segment: OB11Segment, context: SendMessageContext): Promise<FileLikeResult> {
     const { data } = segment;
-    const uri = [data.url, data.file, data.path].map(str).find((u) => u.trim() !== '');
+    const uri = pickUri(data);
     if (!uri) throw new Error('文件消息缺少参数');
     const proxy = this.obContext.configLoader.configData.imageDownloadProxy || undefined;
     const result = await uriToLocalFile(runtimeOf(this.core), this.core.NapCatTempPath, uri, undefined, proxy);

@@ -1,6 +1,6 @@
 // The slice of NapCat/NTQQ shapes the model passes around (named as in NapCat so a
 // plugin's duck-typing sees what it would see there).
-export const ElementType = { TEXT: 1, PIC: 2, FILE: 3, PTT: 4, VIDEO: 5, FACE: 6, REPLY: 7, ARK: 10, MULTIFORWARD: 16 } as const;
+export const ElementType = { TEXT: 1, PIC: 2, FILE: 3, PTT: 4, VIDEO: 5, FACE: 6, REPLY: 7, ARK: 10, MFACE: 11, MARKDOWN: 14, MULTIFORWARD: 16, SHARELOCATION: 28 } as const;
 export const ChatType = { FRIEND: 1, GROUP: 2 } as const;
 /** picType values from getFileTypeForSendType (core/helper/msg.ts). */
 export const PicType = { NEWPIC_JPEG: 1000, NEWPIC_GIF: 2000 } as const;
@@ -71,7 +71,10 @@ export interface SendMessageElement {
   elementType: number;
   elementId: string;
   textElement?: { content: string; atType: number; atUid: string; atTinyId: string; atNtUid: string };
-  faceElement?: { faceIndex: number; faceType: number };
+  faceElement?: { faceIndex: number; faceType: number; faceText?: string };
+  marketFaceElement?: Record<string, unknown>;
+  markdownElement?: { content: unknown };
+  shareLocationElement?: { text: string; ext: string };
   replyElement?: { replayMsgId: string; replayMsgSeq: string; sourceMsgIdInRecords: string };
   picElement?: PicElement;
   fileElement?: FileElement;

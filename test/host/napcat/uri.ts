@@ -18,15 +18,29 @@ export interface UriResult {
   isLocal?: boolean;
 }
 
+/**
+ * `checkUriType` as in v4.18.5: the whole URI as a path first, then prefixes tested with
+ * `startsWith` (`http:`/`https:`, `base64:`, `file:`, `data:`), case-sensitive. `base64:` text
+ * keeps anything but a leading `base64://`; `data:` gives what lies between the first and the
+ * second comma, and an empty one is no URI at all. A throw inside a test (a malformed
+ * `%`-escape) counts as "not this type", as NapCat's `solveProblem` wrapper makes it.
+ */
 export function checkUriType(uri: string): { type: UriType; payload: string } {
-  if (fs.existsSync(path.normalize(uri))) return { type: 'local', payload: uri };
-  if (/^https?:\/\//.test(uri)) return { type: 'http', payload: uri };
-  if (uri.startsWith('base64://')) return { type: 'base64', payload: uri.replace(/^base64:\/\//, '') };
-  if (uri.startsWith('file://')) {
-    const rest = process.platform === 'win32' ? uri.slice(8) : uri.slice(7);
-    return { type: 'file', payload: decodeURIComponent(rest) };
+  if (fs.existsSync(path.normalize(uri))) return { type: 'local', payload: path.normalize(uri) };
+  if (uri.startsWith('http:') || uri.startsWith('https:')) return { type: 'http', payload: uri };
+  if (uri.startsWith('base64:')) return { type: 'base64', payload: uri.replace(/^base64:\/\//, '') };
+  if (uri.startsWith('file:')) {
+    const rest = uri.startsWith('file:///') && process.platform === 'win32' ? uri.slice(8) : uri.slice(7);
+    try {
+      return { type: 'file', payload: decodeURIComponent(rest) };
+    } catch {
+      return { type: 'unknown', payload: uri };
+    }
   }
-  if (uri.startsWith('data:')) return { type: 'data', payload: uri.split(',')[1] ?? '' };
+  if (uri.startsWith('data:')) {
+    const data = uri.split(',')[1];
+    if (data) return { type: 'data', payload: data };
+  }
   return { type: 'unknown', payload: uri };
 }
 

@@ -199,7 +199,7 @@ describe('UrlCache (RFC 9111 private cache against a local origin)', () => {
     const errors = await Promise.all(Array.from({ length: 4 }, () => failure('/flaky.png')));
     expect(errors.map((e) => e.code)).to.deep.equal(Array(4).fill('NETWORK'));
     expect(origin.count('/flaky.png')).to.equal(1);
-    origin.route('/flaky.png', (_req, res) => res.writeHead(200, { 'cache-control': 'max-age=60' }).end(pngLike(10)));
+    origin.route('/flaky.png', (_req, res) => res.writeHead(200, { 'cache-control': 'max-age=60' }).end(pngLike(64)));
     expect((await get('/flaky.png')).outcome).to.equal('downloaded');
   });
 

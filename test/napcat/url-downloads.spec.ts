@@ -25,7 +25,7 @@ describe('UrlDownloads (http(s) segments through the HTTP cache)', () => {
     const original = async (...args: unknown[]) => {
       calls.push(args);
       const temp = path.join(dir, `napcat-temp-${calls.length}`);
-      await writeFile(temp, pngLike(10));
+      await writeFile(temp, pngLike(64));
       (args[1] as SendContext).deleteAfterSentFiles.push(temp);
       return { path: temp, fileName: 'x', isLocal: false };
     };
@@ -91,7 +91,7 @@ describe('UrlDownloads (http(s) segments through the HTTP cache)', () => {
     expect(error.message).to.include('1 秒内未下载完').and.include('timed out after 1 s');
   });
 
-  it('a body over maxPayloadBytes goes down NapCat’s own download, as before', async () => {
+  it('a body over maxPayloadBytes goes down NapCat’s own download, as before, counted as the TOO_LARGE fallback and not as a fault of ours', async () => {
     origin.route('/big.png', (_req, res) => res.writeHead(200).end(pngLike(5000)));
     const deps = fakeDeps({ maxPayloadBytes: 4096 }, { store });
     const { calls, original } = napcat();
@@ -99,7 +99,8 @@ describe('UrlDownloads (http(s) segments through the HTTP cache)', () => {
     const result = await send(new MediaResolver(deps).wrap(original), `${origin.base}/big.png`, ctx);
     expect(calls).to.have.length(1);
     expect(ctx.deleteAfterSentFiles, 'NapCat deletes its temp file as always').to.deep.equal([result.path]);
-    expect(deps.stats.snapshot().fallbacks['url:TOO_LARGE']).to.equal(1);
+    expect(deps.stats.snapshot().fallbacks.TOO_LARGE).to.equal(1);
+    expect(deps.faults).to.deep.equal([]);
   });
 
   it('a store fault falls back to NapCat’s own download, logged as the plugin’s fault', async () => {

@@ -13,11 +13,13 @@ export async function addMarker(fs: StoreFs, layout: StoreLayout, hash: string, 
   for (let attempt = 0; ; attempt++) {
     await fs.mkdir(dir, { recursive: true });
     try {
-      await fs.writeFile(join(dir, marker), '');
+      await fs.createFile(join(dir, marker), '');
       return;
     } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return; // this instance marked it already
       // A sweep in another process may remove the empty folder between our mkdir and write.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 2) throw err;
+      if (code !== 'ENOENT' || attempt === 2) throw err;
     }
   }
 }

@@ -28,7 +28,7 @@ interface Entry {
   refs: number;
   /** In this process's LRU index; an entry out of it is deleted once `refs` is 0. */
   indexed: boolean;
-  /** Its deletion has begun: it can no longer be leased. */
+  /** Its deletion has begun, or it was dropped: it can no longer be leased. */
   deleting: boolean;
 }
 
@@ -53,6 +53,7 @@ export class MediaStore {
     deletions: 0,
     quarantined: 0,
   };
+  private readonly locks: FileLocks;
   private readonly marker: string;
   private readonly ownerTag: string;
   private leases = 0;
@@ -63,12 +64,16 @@ export class MediaStore {
     private readonly options: ResolvedOptions,
     private readonly fs: StoreFs,
     private readonly layout: StoreLayout,
-    private readonly locks: FileLocks,
     private readonly self: ProcessIdentity,
     private readonly logger: Logger,
   ) {
     this.ownerTag = identityTag(self);
     this.marker = `${this.ownerTag}.${randomUUID().slice(0, 8)}`;
+    this.locks = new FileLocks({
+      staleMs: options.lockStaleMs,
+      waitMs: options.lockWaitMs,
+      logger,
+    });
     this.base64 = new Base64Index(options.memoryBudgetBytes);
     this.index = new LRUCache<string, Entry>({
       max: options.maxEntries,
@@ -85,7 +90,6 @@ export class MediaStore {
   static async open(options: MediaStoreOptions): Promise<MediaStore> {
     const resolved = resolveOptions(options);
     const fs = options.fs ?? nodeFs;
-    const logger = options.logger ?? silentLogger;
     const layout = new StoreLayout(resolved.dir);
     for (const name of LAYOUT_DIRS) {
       const path = layout.dir(name);
@@ -93,14 +97,8 @@ export class MediaStore {
         throw ioError('prepare', path, err);
       });
     }
-    const locks = new FileLocks({ staleMs: resolved.lockStaleMs, waitMs: resolved.lockWaitMs, logger });
-    const self = await currentIdentity();
-    const report = await sweep({ fs, layout, locks, self, logger, options: resolved });
-    logger.info(
-      `[media-cache] 缓存目录已整理：删除临时文件 ${report.tempFiles} 个、失效记录 ${report.dropped} 个、超限或闲置 ${report.trimmed} 个，保留 ${report.kept} 个 / ` +
-        `store swept: removed ${report.tempFiles} temp files, ${report.dropped} broken and ${report.trimmed} over-bound or idle entries, kept ${report.kept}`,
-    );
-    const store = new MediaStore(resolved, fs, layout, locks, self, logger);
+    const store = new MediaStore(resolved, fs, layout, await currentIdentity(), options.logger ?? silentLogger);
+    await store.sweepAtStart();
     store.startIdleTimer();
     return store;
   }
@@ -211,8 +209,8 @@ export class MediaStore {
   }
 
   /**
-   * Stops timers, waits for work in flight, and withdraws this instance's lease markers. Files
-   * stay for the next start; leases still held lose their cross-process protection.
+   * Stops timers, waits for work in flight, and withdraws this instance's lease
+   * markers. Files stay for the next start; leases still held lose their cross-process protection.
    */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -242,6 +240,14 @@ export class MediaStore {
     this.purgeTimer.unref();
   }
 
+  private async sweepAtStart(): Promise<void> {
+    const report = await sweep({ fs: this.fs, layout: this.layout, locks: this.locks, self: this.self, logger: this.logger, options: this.options });
+    this.logger.info(
+      `[media-cache] 缓存目录已整理：删除临时文件 ${report.tempFiles} 个、失效记录 ${report.dropped} 个、超限或闲置 ${report.trimmed} 个，保留 ${report.kept} 个 / ` +
+        `store swept: removed ${report.tempFiles} temp files, ${report.dropped} broken and ${report.trimmed} over-bound or idle entries, kept ${report.kept}`,
+    );
+  }
+
   /** Leases the loaded entry; retries in the rare case it began deleting before we got to it. */
   private async leaseWhenReady(load: () => Promise<Entry>): Promise<Lease> {
     for (let attempt = 0; ; attempt++) {
@@ -264,7 +270,7 @@ export class MediaStore {
         released = true;
         entry.refs--;
         this.leases--;
-        if (entry.refs === 0 && !entry.indexed) this.scheduleDelete(entry);
+        if (entry.refs === 0 && !entry.indexed && !entry.deleting) this.scheduleDelete(entry);
       },
     };
   }
@@ -278,7 +284,7 @@ export class MediaStore {
     if (reason === 'set' || this.closed) return;
     entry.indexed = false;
     if (reason === 'evict' || reason === 'expire') this.counters.evictions++;
-    if (entry.refs === 0) this.scheduleDelete(entry);
+    if (entry.refs === 0 && !entry.deleting) this.scheduleDelete(entry);
   }
 
   /** Single-flight by the text itself, so a burst of one image decodes and hashes it once. */
@@ -339,22 +345,23 @@ export class MediaStore {
     const ext = incoming.ext;
     const path = this.layout.content(hash, ext);
     const found = await this.adopt(hash, ext, path, incoming.size);
-    // The write is started first: in a threadpool of four, what is queued before it delays it.
-    const publishing = found.info ? Promise.resolve(found.info) : this.publish(hash, ext, path, incoming, found.fileExists);
     // The marker goes down beside the write (it is needed either way); a failed put removes it.
-    const marking = addMarker(this.fs, this.layout, hash, this.marker).then(
-      () => undefined,
-      (err: unknown) => ioError('write', this.layout.leaseDir(hash), err),
-    );
+    const marking = addMarker(this.fs, this.layout, hash, this.marker).catch((err: unknown) => {
+      throw ioError('write', this.layout.leaseDir(hash), err);
+    });
+    marking.catch(() => undefined); // awaited below, or by the publication it gates
     let info: MediaInfo;
     try {
-      info = await publishing;
+      info = found.info ?? (await this.publish(hash, ext, path, incoming, found.fileExists, marking));
+      await marking;
     } catch (err) {
-      if ((await marking) === undefined) await removeMarker(this.fs, this.layout, hash, this.marker).catch(() => undefined);
+      // Nothing of a failed put stays: not its marker, nor the folder made for it.
+      if (await marking.then(() => true, () => false)) {
+        await removeMarker(this.fs, this.layout, hash, this.marker).catch(() => undefined);
+        await removeMarkerDir(this.fs, this.layout, hash);
+      }
       throw err;
     }
-    const markFailure = await marking;
-    if (markFailure) throw markFailure;
     const entry: Entry = { info, refs: 0, indexed: false, deleting: false };
     this.entries.set(hash, entry);
     this.reindex(entry);
@@ -365,12 +372,7 @@ export class MediaStore {
    * The file another process (or an earlier run) published, if it is whole and its md5 is on
    * record; else whether a whole file is there at all (then only its meta is missing).
    */
-  private async adopt(
-    hash: string,
-    ext: string,
-    path: string,
-    size: number,
-  ): Promise<{ info?: MediaInfo; fileExists: boolean }> {
+  private async adopt(hash: string, ext: string, path: string, size: number): Promise<{ info?: MediaInfo; fileExists: boolean }> {
     try {
       const found = await statIfExists(this.fs, path);
       if (found === undefined) return { fileExists: false };
@@ -389,37 +391,49 @@ export class MediaStore {
     return { fileExists: true };
   }
 
-  private async publish(hash: string, ext: string, path: string, incoming: Incoming, fileExists: boolean): Promise<MediaInfo> {
-    // The meta is written beside the content, as soon as the md5 is known (see meta.ts for why
-    // a meta whose content is not there yet is harmless).
+  /**
+   * Publishes the content (or, for a whole file whose meta is missing or wrong, only its meta).
+   * A put that fails leaves no content, no meta and no temp file: bytes published before their
+   * meta or marker failed are removed again, and a caller's file moves only after both.
+   */
+  private async publish(
+    hash: string,
+    ext: string,
+    path: string,
+    incoming: Incoming,
+    fileExists: boolean,
+    marking: Promise<void>,
+  ): Promise<MediaInfo> {
     let recording: Promise<void> | undefined;
-    const record = (md5: string) => {
-      recording ??= writeMeta(this.fs, this.layout, { hash, md5, size: incoming.size, ext });
-      recording.catch(() => undefined); // awaited below, once the content is placed
-    };
-    // A whole file with lost meta needs only its md5.
-    if (!fileExists) {
-      let placed: Placement;
-      try {
-        placed = await incoming.place(path, prepareFolder(this.fs, path), record);
-      } catch (err) {
-        // No meta may stay for a content that did not arrive.
-        if (recording) await recording.then(() => unlinkIfExists(this.fs, this.layout.meta(hash))).catch(() => undefined);
-        throw err;
-      }
-      this.counters.misses++;
-      this.counters[placed === 'written' ? 'writes' : 'filesMoved']++;
+    const record = (md5: string) =>
+      (recording ??= writeMeta(this.fs, this.layout, { hash, md5, size: incoming.size, ext }, this.layout.tmp(this.ownerTag)).catch(
+        (err: unknown) => {
+          throw ioError('write', this.layout.meta(hash), err);
+        },
+      ));
+    if (fileExists) {
+      await record(await incoming.md5());
+      return { hash, md5: await incoming.md5(), size: incoming.size, ext, path };
     }
-    const md5 = incoming.md5();
-    record(md5);
+    let ready: Promise<unknown> | undefined;
+    let placed: Placement | undefined;
     try {
-      await recording;
+      placed = await incoming.place(path, {
+        folder: prepareFolder(this.fs, path),
+        ready: (md5) => (ready ??= Promise.all([marking, record(md5)])),
+      });
+      await ready;
     } catch (err) {
-      // No entry may point at a file whose md5 is not on record: take the file back.
-      if (!fileExists) await incoming.takeBack(path).catch(() => undefined);
-      throw ioError('write', this.layout.meta(hash), err);
+      if (placed) await unlinkIfExists(this.fs, path).catch(() => undefined);
+      // Recorded or not, no meta may stay for a content that did not arrive.
+      if (recording && (await recording.then(() => true, () => false))) {
+        await unlinkIfExists(this.fs, this.layout.meta(hash)).catch(() => undefined);
+      }
+      throw err;
     }
-    return { hash, md5, size: incoming.size, ext, path };
+    this.counters.misses++;
+    this.counters[placed === 'written' ? 'writes' : 'filesMoved']++;
+    return { hash, md5: await incoming.md5(), size: incoming.size, ext, path };
   }
 
   private scheduleDelete(entry: Entry): void {

@@ -1,5 +1,7 @@
 // The file functions the store uses, as an interface so tests can inject ENOSPC, EACCES or
-// EMFILE at any step without stubbing Node's modules.
+// EMFILE at any step without stubbing Node's modules. Every file the store creates is created
+// exclusively (O_EXCL: never through a link planted under that name, never over a file).
+import { constants } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 
 export interface StoreFileHandle {
@@ -12,8 +14,10 @@ export interface StoreFs {
   mkdir(path: string, options: { recursive: true }): Promise<unknown>;
   readdir(path: string): Promise<string[]>;
   readFile(path: string, encoding: 'utf8'): Promise<string>;
-  writeFile(path: string, data: string): Promise<void>;
+  /** Creates a new file holding `data`; EEXIST when the name is taken (by anything, a link included). */
+  createFile(path: string, data: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
+  /** Copies to a new file; EEXIST when `to` is taken. */
   copyFile(from: string, to: string): Promise<void>;
   stat(path: string): Promise<{ size: number; mtimeMs: number }>;
   unlink(path: string): Promise<void>;
@@ -25,9 +29,9 @@ export const nodeFs: StoreFs = {
   mkdir: (path, options) => fsp.mkdir(path, options),
   readdir: (path) => fsp.readdir(path),
   readFile: (path, encoding) => fsp.readFile(path, encoding),
-  writeFile: (path, data) => fsp.writeFile(path, data),
+  createFile: (path, data) => fsp.writeFile(path, data, { flag: 'wx' }),
   rename: (from, to) => fsp.rename(from, to),
-  copyFile: (from, to) => fsp.copyFile(from, to),
+  copyFile: (from, to) => fsp.copyFile(from, to, constants.COPYFILE_EXCL),
   stat: (path) => fsp.stat(path),
   unlink: (path) => fsp.unlink(path),
   rmdir: (path) => fsp.rmdir(path),

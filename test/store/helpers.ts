@@ -95,7 +95,7 @@ export function countingFs(fail?: (op: keyof StoreFs, path: string) => string | 
     mkdir: wrap('mkdir', nodeFs.mkdir),
     readdir: wrap('readdir', nodeFs.readdir),
     readFile: wrap('readFile', nodeFs.readFile),
-    writeFile: wrap('writeFile', nodeFs.writeFile),
+    createFile: wrap('createFile', nodeFs.createFile),
     rename: wrap('rename', nodeFs.rename),
     copyFile: wrap('copyFile', nodeFs.copyFile),
     stat: wrap('stat', nodeFs.stat),

@@ -1,15 +1,17 @@
 // The content-addressed, refcounted media store. See docs/store.md for the design and the
 // cross-process reasoning; the short version:
-// - identity is sha-256 of the bytes; md5 (what NTQQ needs) is computed once, when written;
+// - identity is sha-256 of the bytes; md5 (what NTQQ needs) is computed when written, and
+//   once per process when adopting a file another process (or run) wrote, to check its meta;
 // - a put returns a Lease, and a file is deleted only when it has left the index, its last
 //   lease in this process is released, and no live process holds a lease marker for it;
-// - every write or delete of one content runs under its keyed mutex + cross-process lock.
+// - every write or delete of one content runs under its keyed mutex + cross-process lock;
+// - every hit checks its file with one stat: a file removed from outside is published again.
 import { hash as digest, randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { type Logger, silentLogger } from '../logger';
 import { decodeBase64Strict } from './base64';
 import { Base64Index } from './base64-index';
-import { StoreError, closedError, emptyError, ioError, tooLargeError } from './errors';
+import { StoreError, closedError, emptyError, errnoOf, ioError, tooLargeError } from './errors';
 import { FileLocks } from './file-lock';
 import { LAYOUT_DIRS, StoreLayout } from './layout';
 import { addMarker, heldElsewhere, removeMarker, removeMarkerDir } from './lease-markers';
@@ -52,6 +54,7 @@ export class MediaStore {
     evictions: 0,
     deletions: 0,
     quarantined: 0,
+    vanished: 0,
   };
   private readonly locks: FileLocks;
   private readonly marker: string;
@@ -133,23 +136,33 @@ export class MediaStore {
     return lease;
   }
 
-  /** Validates, decodes and stores base64 text; repeated text is answered without decoding. */
+  /**
+   * Validates, decodes and stores base64 text. Repeated text is answered without decoding or
+   * hashing, after one stat that the file is still there (removed from outside, it is
+   * published again from this text).
+   */
   async putBase64(text: string): Promise<Lease> {
     this.assertOpen();
     const known = this.base64.get(text);
     const entry = known === undefined ? undefined : this.entries.get(known);
     if (entry && !entry.deleting) {
-      this.counters.fastPathHits++;
-      this.counters.bytesNotWritten += entry.info.size;
-      return this.lease(entry);
+      if (this.present(entry)) {
+        this.counters.fastPathHits++;
+        this.counters.bytesNotWritten += entry.info.size;
+        return this.lease(entry);
+      }
+      this.drop(entry);
     }
     return this.leaseWhenReady(() => this.loadBase64(text));
   }
 
-  /** A new lease on content already in this process, or undefined. Never touches the disk. */
+  /** A new lease on content already in this process (its file checked by one stat), or undefined. */
   acquire(hash: string): Lease | undefined {
     const entry = this.entries.get(hash);
-    return entry && !entry.deleting && !this.closed ? this.lease(entry) : undefined;
+    if (!entry || entry.deleting || this.closed) return undefined;
+    if (this.present(entry)) return this.lease(entry);
+    this.drop(entry);
+    return undefined;
   }
 
   /** Takes `hash` out of the index now, as the LRU would; its file goes when its leases do. */
@@ -165,37 +178,13 @@ export class MediaStore {
    * and the entry, its meta and its fast-path keys are dropped. Leases on it stay valid
    * objects: the next put of the same bytes republishes the same path. Returns whether an
    * entry or a file was there to take out.
+   *
+   * The file is first checked by its identity, sha-256: one that is whole is left in place
+   * (only its meta is rewritten, if its md5 was wrong) and false is returned.
    */
   async quarantine(hash: string): Promise<boolean> {
     this.assertOpen();
-    return this.locks.run(this.layout.lockTarget(hash), async () => {
-      const entry = this.entries.get(hash);
-      const ext = entry?.info.ext ?? (await readMeta(this.fs, this.layout, hash).catch(() => undefined))?.ext;
-      if (entry) {
-        // Out of `entries` first, so the deletion the index schedules below finds it gone.
-        entry.deleting = true;
-        this.entries.delete(hash);
-        this.index.delete(hash);
-      }
-      this.base64.forget(hash);
-      let moved = false;
-      if (ext !== undefined) {
-        try {
-          await this.fs.rename(this.layout.content(hash, ext), this.layout.tmp(this.ownerTag));
-          moved = true;
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError('delete', this.layout.content(hash, ext), err);
-        }
-        await unlinkIfExists(this.fs, this.layout.meta(hash)).catch(() => undefined);
-      }
-      await removeMarker(this.fs, this.layout, hash, this.marker).catch(() => undefined);
-      if (!entry && !moved) return false;
-      this.counters.quarantined++;
-      this.logger.warn(
-        `[media-cache] 缓存文件已损坏，已隔离，下次写入时重建：${hash}${ext ?? ''} / cached file is corrupt; quarantined, the next put rebuilds it`,
-      );
-      return true;
-    });
+    return this.locks.run(this.layout.lockTarget(hash), () => this.quarantineLocked(hash));
   }
 
   /** Resolves when every deletion scheduled so far has finished and its lock is released. */
@@ -287,6 +276,31 @@ export class MediaStore {
     if (entry.refs === 0 && !entry.deleting) this.scheduleDelete(entry);
   }
 
+  /** Whether an entry's file is still there with its size: the one stat of a hit. */
+  private present(entry: Entry): boolean {
+    try {
+      return this.fs.statNow(entry.info.path)?.size === entry.info.size;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Forgets an entry whose file was removed or changed from outside. Nothing is deleted: the
+   * put that found it publishes the file again from its own bytes, under the same name, and
+   * leases already handed out point at it again.
+   */
+  private drop(entry: Entry): void {
+    const { hash, path } = entry.info;
+    if (entry.deleting || this.entries.get(hash) !== entry) return;
+    entry.deleting = true;
+    this.entries.delete(hash);
+    this.index.delete(hash);
+    this.base64.forget(hash);
+    this.counters.vanished++;
+    this.logger.warn(`[media-cache] 缓存文件被外部删除或改动，将由本次请求重建：${path} / cached file was removed or changed from outside; this request publishes it again`);
+  }
+
   /** Single-flight by the text itself, so a burst of one image decodes and hashes it once. */
   private loadBase64(text: string): Promise<Entry> {
     const running = this.base64Flights.get(text);
@@ -315,9 +329,12 @@ export class MediaStore {
   private load(hash: string, incoming: Incoming): Promise<Entry> {
     const entry = this.entries.get(hash);
     if (entry && !entry.deleting) {
-      this.counters.hashedHits++;
-      this.counters.bytesNotWritten += entry.info.size;
-      return Promise.resolve(entry);
+      if (this.present(entry)) {
+        this.counters.hashedHits++;
+        this.counters.bytesNotWritten += entry.info.size;
+        return Promise.resolve(entry);
+      }
+      this.drop(entry);
     }
     const running = this.flights.get(hash);
     if (running) {
@@ -344,7 +361,7 @@ export class MediaStore {
     if (known && !known.deleting) return known;
     const ext = incoming.ext;
     const path = this.layout.content(hash, ext);
-    const found = await this.adopt(hash, ext, path, incoming.size);
+    const found = await this.adopt(hash, ext, path, incoming);
     // The marker goes down beside the write (it is needed either way); a failed put removes it.
     const marking = addMarker(this.fs, this.layout, hash, this.marker).catch((err: unknown) => {
       throw ioError('write', this.layout.leaseDir(hash), err);
@@ -369,10 +386,13 @@ export class MediaStore {
   }
 
   /**
-   * The file another process (or an earlier run) published, if it is whole and its md5 is on
-   * record; else whether a whole file is there at all (then only its meta is missing).
+   * The file another process (or an earlier run) published, if it is whole and its meta is
+   * right; else whether a whole file is there at all (then only its meta is rewritten). The
+   * md5 on record is checked against the put's own bytes, which hash to `hash`: a wrong one
+   * would have every send of this content fail its md5 check, so it is rewritten.
    */
-  private async adopt(hash: string, ext: string, path: string, size: number): Promise<{ info?: MediaInfo; fileExists: boolean }> {
+  private async adopt(hash: string, ext: string, path: string, incoming: Incoming): Promise<{ info?: MediaInfo; fileExists: boolean }> {
+    const size = incoming.size;
     try {
       const found = await statIfExists(this.fs, path);
       if (found === undefined) return { fileExists: false };
@@ -387,7 +407,10 @@ export class MediaStore {
     const meta = await readMeta(this.fs, this.layout, hash).catch(() => undefined);
     this.counters.hashedHits++;
     this.counters.bytesNotWritten += size;
-    if (meta && meta.size === size && meta.ext === ext) return { info: { hash, md5: meta.md5, size, ext, path }, fileExists: true };
+    if (!meta || meta.size !== size || meta.ext !== ext) return { fileExists: true };
+    const md5 = await incoming.md5();
+    if (meta.md5 === md5) return { info: { hash, md5, size, ext, path }, fileExists: true };
+    this.logger.warn(`[media-cache] 缓存记录的 md5 有误，已按内容重写：${this.layout.meta(hash)} / the md5 on record was wrong; rewritten from the content`);
     return { fileExists: true };
   }
 
@@ -434,6 +457,51 @@ export class MediaStore {
     this.counters.misses++;
     this.counters[placed === 'written' ? 'writes' : 'filesMoved']++;
     return { hash, md5: await incoming.md5(), size: incoming.size, ext, path };
+  }
+
+  private async quarantineLocked(hash: string): Promise<boolean> {
+    const entry = this.entries.get(hash);
+    const meta = await readMeta(this.fs, this.layout, hash).catch(() => undefined);
+    const ext = entry?.info.ext ?? meta?.ext;
+    if (ext === undefined) return this.takeOut(hash, entry, false);
+    const path = this.layout.content(hash, ext);
+    const found = await digestFile(path).catch((err: unknown) => {
+      if (errnoOf(err) === 'ENOENT') return undefined;
+      throw ioError('read', path, err);
+    });
+    if (found?.hash === hash) {
+      // The file is what its name says: whoever found it wrong had a wrong md5 (from its meta).
+      if (meta?.md5 !== found.md5 || meta.size !== found.size || meta.ext !== ext) {
+        await writeMeta(this.fs, this.layout, { hash, md5: found.md5, size: found.size, ext }, this.layout.tmp(this.ownerTag));
+        this.logger.warn(`[media-cache] 缓存文件完好，只是记录的 md5 有误，已重写：${path} / cached file is whole; only its recorded md5 was wrong, rewritten`);
+      }
+      return false;
+    }
+    if (found) {
+      await this.fs.rename(path, this.layout.tmp(this.ownerTag)).catch((err: unknown) => {
+        if (errnoOf(err) !== 'ENOENT') throw ioError('delete', path, err);
+      });
+    }
+    await unlinkIfExists(this.fs, this.layout.meta(hash)).catch(() => undefined);
+    return this.takeOut(hash, entry, found !== undefined);
+  }
+
+  /** Drops an entry and its fast-path keys; counts and logs a quarantine when there was something to take out. */
+  private async takeOut(hash: string, entry: Entry | undefined, moved: boolean): Promise<boolean> {
+    if (entry) {
+      // Out of `entries` first, so the deletion the index schedules below finds it gone.
+      entry.deleting = true;
+      this.entries.delete(hash);
+      this.index.delete(hash);
+    }
+    this.base64.forget(hash);
+    await removeMarker(this.fs, this.layout, hash, this.marker).catch(() => undefined);
+    if (!entry && !moved) return false;
+    this.counters.quarantined++;
+    this.logger.warn(
+      `[media-cache] 缓存文件已损坏，已隔离，下次写入时重建：${hash} / cached file is corrupt; quarantined, the next put rebuilds it`,
+    );
+    return true;
   }
 
   private scheduleDelete(entry: Entry): void {

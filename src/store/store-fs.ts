@@ -1,7 +1,7 @@
 // The file functions the store uses, as an interface so tests can inject ENOSPC, EACCES or
 // EMFILE at any step without stubbing Node's modules. Every file the store creates is created
 // exclusively (O_EXCL: never through a link planted under that name, never over a file).
-import { constants } from 'node:fs';
+import { constants, statSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 
 export interface StoreFileHandle {
@@ -20,6 +20,12 @@ export interface StoreFs {
   /** Copies to a new file; EEXIST when `to` is taken. */
   copyFile(from: string, to: string): Promise<void>;
   stat(path: string): Promise<{ size: number; mtimeMs: number }>;
+  /**
+   * A stat on the calling thread, undefined when nothing is there. For the one check a hit
+   * makes: a few µs, where a trip through the threadpool (busy with the store's own writes)
+   * cost more than the rest of the hit.
+   */
+  statNow(path: string): { size: number } | undefined;
   unlink(path: string): Promise<void>;
   rmdir(path: string): Promise<void>;
 }
@@ -33,6 +39,7 @@ export const nodeFs: StoreFs = {
   rename: (from, to) => fsp.rename(from, to),
   copyFile: (from, to) => fsp.copyFile(from, to, constants.COPYFILE_EXCL),
   stat: (path) => fsp.stat(path),
+  statNow: (path) => statSync(path, { throwIfNoEntry: false }),
   unlink: (path) => fsp.unlink(path),
   rmdir: (path) => fsp.rmdir(path),
 };

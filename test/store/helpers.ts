@@ -99,6 +99,12 @@ export function countingFs(fail?: (op: keyof StoreFs, path: string) => string | 
     rename: wrap('rename', nodeFs.rename),
     copyFile: wrap('copyFile', nodeFs.copyFile),
     stat: wrap('stat', nodeFs.stat),
+    statNow: (path) => {
+      calls.statNow = (calls.statNow ?? 0) + 1;
+      const code = fail?.('statNow', path);
+      if (code) throw errnoError(code);
+      return nodeFs.statNow(path);
+    },
     unlink: wrap('unlink', nodeFs.unlink),
     rmdir: wrap('rmdir', nodeFs.rmdir),
   };

@@ -3,7 +3,7 @@
 // content only under that content's lock, and only when no marker of a live process other
 // than its own instance remains. Markers of dead processes are removed on sight.
 import { join } from 'node:path';
-import type { StoreLayout } from './layout';
+import { type StoreLayout, isMarkerName } from './layout';
 import type { StoreFs } from './store-fs';
 import { readdirIfExists, unlinkIfExists } from './store-fs';
 import { type ProcessIdentity, isAlive, parseIdentity } from './process-identity';
@@ -38,7 +38,7 @@ export async function heldElsewhere(
 ): Promise<boolean> {
   const dir = layout.leaseDir(hash);
   for (const name of await readdirIfExists(fs, dir)) {
-    if (name === ownMarker) continue;
+    if (name === ownMarker || !isMarkerName(name)) continue; // not ours to judge or delete
     const owner = parseIdentity(name);
     if (owner && (await isAlive(owner, self))) return true;
     await unlinkIfExists(fs, join(dir, name));

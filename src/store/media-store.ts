@@ -6,14 +6,14 @@
 //   lease in this process is released, and no live process holds a lease marker for it;
 // - every write or delete of one content runs under its keyed mutex + cross-process lock;
 // - every hit checks its file with one stat: a file removed from outside is published again.
-import { hash as digest, randomUUID } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { type Logger, silentLogger } from '../logger';
 import { decodeBase64Strict } from './base64';
 import { Base64Index } from './base64-index';
 import { StoreError, closedError, emptyError, errnoOf, ioError, tooLargeError } from './errors';
 import { FileLocks } from './file-lock';
-import { LAYOUT_DIRS, StoreLayout } from './layout';
+import { StoreLayout, markerName } from './layout';
 import { addMarker, heldElsewhere, removeMarker, removeMarkerDir } from './lease-markers';
 import { readMeta, writeMeta } from './meta';
 import { type MediaStoreOptions, type ResolvedOptions, resolveOptions } from './options';
@@ -22,7 +22,8 @@ import { digestFile } from './file-digest';
 import { type Incoming, type Placement, incomingBytes, incomingFile } from './incoming';
 import { prepareFolder } from './publish';
 import { type StoreFs, nodeFs, statIfExists, unlinkIfExists } from './store-fs';
-import { sweep } from './sweep';
+import { claimRoot, restoreLayout } from './store-root';
+import { type SweepReport, sweep } from './sweep';
 import type { Lease, MediaInfo, StoreStats } from './types';
 
 interface Entry {
@@ -62,6 +63,8 @@ export class MediaStore {
   private leases = 0;
   private closed = false;
   private purgeTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<SweepReport> | undefined;
+  private restoring: Promise<void> | undefined;
 
   private constructor(
     private readonly options: ResolvedOptions,
@@ -71,11 +74,12 @@ export class MediaStore {
     private readonly logger: Logger,
   ) {
     this.ownerTag = identityTag(self);
-    this.marker = `${this.ownerTag}.${randomUUID().slice(0, 8)}`;
+    this.marker = markerName(this.ownerTag);
     this.locks = new FileLocks({
       staleMs: options.lockStaleMs,
       waitMs: options.lockWaitMs,
       logger,
+      restoreFolder: () => this.restoreLayout(),
     });
     this.base64 = new Base64Index(options.memoryBudgetBytes);
     this.index = new LRUCache<string, Entry>({
@@ -89,19 +93,18 @@ export class MediaStore {
     });
   }
 
-  /** Creates the folders, sweeps what earlier runs left behind, and starts the idle timer. */
+  /**
+   * Claims the folder (a non-empty one the store did not make is refused with FOREIGN_DIR),
+   * creates its layout, and starts the idle timer and, in the background, the start-up sweep:
+   * puts are served while it runs (`swept()` resolves when it is done).
+   */
   static async open(options: MediaStoreOptions): Promise<MediaStore> {
     const resolved = resolveOptions(options);
     const fs = options.fs ?? nodeFs;
     const layout = new StoreLayout(resolved.dir);
-    for (const name of LAYOUT_DIRS) {
-      const path = layout.dir(name);
-      await fs.mkdir(path, { recursive: true }).catch((err: unknown) => {
-        throw ioError('prepare', path, err);
-      });
-    }
+    await claimRoot(fs, layout);
     const store = new MediaStore(resolved, fs, layout, await currentIdentity(), options.logger ?? silentLogger);
-    await store.sweepAtStart();
+    store.startSweep();
     store.startIdleTimer();
     return store;
   }
@@ -189,8 +192,14 @@ export class MediaStore {
 
   /** Resolves when every deletion scheduled so far has finished and its lock is released. */
   async settle(): Promise<void> {
+    await this.sweeping;
     while (this.deletions.size > 0) await Promise.allSettled([...this.deletions]);
     await this.locks.settle();
+  }
+
+  /** The start-up sweep's report, once the sweep (started by `open`) has finished. */
+  swept(): Promise<SweepReport> {
+    return this.sweeping!;
   }
 
   stats(): StoreStats {
@@ -198,7 +207,7 @@ export class MediaStore {
   }
 
   /**
-   * Stops timers, waits for work in flight, and withdraws this instance's lease
+   * Stops timers and the sweep, waits for work in flight, and withdraws this instance's lease
    * markers. Files stay for the next start; leases still held lose their cross-process protection.
    */
   async close(): Promise<void> {
@@ -229,12 +238,29 @@ export class MediaStore {
     this.purgeTimer.unref();
   }
 
-  private async sweepAtStart(): Promise<void> {
-    const report = await sweep({ fs: this.fs, layout: this.layout, locks: this.locks, self: this.self, logger: this.logger, options: this.options });
-    this.logger.info(
-      `[media-cache] 缓存目录已整理：删除临时文件 ${report.tempFiles} 个、失效记录 ${report.dropped} 个、超限或闲置 ${report.trimmed} 个，保留 ${report.kept} 个 / ` +
-        `store swept: removed ${report.tempFiles} temp files, ${report.dropped} broken and ${report.trimmed} over-bound or idle entries, kept ${report.kept}`,
-    );
+  private startSweep(): void {
+    const started = performance.now();
+    this.sweeping = sweep({
+      fs: this.fs,
+      layout: this.layout,
+      locks: this.locks,
+      self: this.self,
+      logger: this.logger,
+      options: this.options,
+      stopped: () => this.closed,
+    }).then((report) => {
+      this.logger.info(
+        `[media-cache] 缓存目录已整理（${Math.round(performance.now() - started)} ms）：删除临时文件 ${report.tempFiles} 个、失效记录 ${report.dropped} 个、超限或闲置 ${report.trimmed} 个，保留 ${report.kept} 个 / ` +
+          `store swept in ${Math.round(performance.now() - started)} ms: removed ${report.tempFiles} temp files, ${report.dropped} broken and ${report.trimmed} over-bound or idle entries, kept ${report.kept}`,
+      );
+      return report;
+    });
+  }
+
+  /** Puts back the root, its mark and its folders after someone removed them; callers share one run. */
+  private restoreLayout(): Promise<void> {
+    this.restoring ??= restoreLayout(this.fs, this.layout).finally(() => (this.restoring = undefined));
+    return this.restoring;
   }
 
   /** Leases the loaded entry; retries in the rare case it began deleting before we got to it. */
@@ -342,14 +368,20 @@ export class MediaStore {
       this.counters.bytesNotWritten += incoming.size;
       return running;
     }
-    // The temp file is created while we wait for the lock; dropped if the content was there.
-    incoming.prepare();
-    const flight = this.locks
-      .run(this.layout.lockTarget(hash), () => this.loadLocked(hash, incoming))
-      .finally(async () => {
+    const flight = (async () => {
+      // The temp file is created while we wait for the lock; dropped if the content was there.
+      incoming.prepare();
+      try {
+        return await this.locks.run(this.layout.lockTarget(hash), () => this.loadLocked(hash, incoming));
+      } catch (err) {
+        // A folder of the store removed while it runs: put the layout back and try once more.
+        if (!(err instanceof StoreError && err.errno === 'ENOENT') || this.closed) throw err;
+        await this.restoreLayout();
+        return await this.locks.run(this.layout.lockTarget(hash), () => this.loadLocked(hash, incoming));
+      } finally {
         await incoming.discard();
-        this.flights.delete(hash);
-      });
+      }
+    })().finally(() => this.flights.delete(hash));
     this.flights.set(hash, flight);
     return flight;
   }
@@ -478,9 +510,14 @@ export class MediaStore {
       return false;
     }
     if (found) {
-      await this.fs.rename(path, this.layout.tmp(this.ownerTag)).catch((err: unknown) => {
+      const aside = this.layout.tmp(this.ownerTag);
+      try {
+        await this.fs.rename(path, aside);
+      } catch (err) {
         if (errnoOf(err) !== 'ENOENT') throw ioError('delete', path, err);
-      });
+        await this.restoreLayout(); // tmp/ was removed
+        await this.fs.rename(path, aside).catch((again: unknown) => Promise.reject(ioError('delete', path, again)));
+      }
     }
     await unlinkIfExists(this.fs, this.layout.meta(hash)).catch(() => undefined);
     return this.takeOut(hash, entry, found !== undefined);

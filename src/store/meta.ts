@@ -8,7 +8,7 @@
 // temp file and renamed into place: a full disk leaves no empty meta behind, and a link
 // planted under its name is replaced, never written through.
 import { dirname } from 'node:path';
-import type { StoreLayout } from './layout';
+import { EXT, type StoreLayout } from './layout';
 import { type StoreFs, unlinkIfExists } from './store-fs';
 
 export interface Meta {
@@ -18,10 +18,7 @@ export interface Meta {
   ext: string;
 }
 
-const HEX = (n: number) => new RegExp(`^[0-9a-f]{${n}}$`);
-const SHA256 = HEX(64);
-const MD5 = HEX(32);
-const EXT = /^(\.[a-z0-9]{1,5})?$/;
+const MD5 = /^[0-9a-f]{32}$/;
 
 export function isMeta(value: unknown, hash: string): value is Meta {
   const m = value as Partial<Meta> | null;
@@ -36,10 +33,6 @@ export function isMeta(value: unknown, hash: string): value is Meta {
     typeof m.ext === 'string' &&
     EXT.test(m.ext)
   );
-}
-
-export function isContentHash(name: string): boolean {
-  return SHA256.test(name);
 }
 
 /** The stored meta of `hash`, or undefined when it is missing or not valid. */

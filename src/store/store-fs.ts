@@ -63,12 +63,16 @@ export async function unlinkIfExists(fs: StoreFs, path: string): Promise<void> {
   }
 }
 
-/** Lists a directory; a missing directory lists as empty. */
+/**
+ * Lists a directory. A missing one lists as empty, and so does a file where a directory was
+ * expected (a `.DS_Store` among the shard folders): one stray name must not stop a listing.
+ */
 export async function readdirIfExists(fs: StoreFs, path: string): Promise<string[]> {
   try {
     return await fs.readdir(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
     throw err;
   }
 }

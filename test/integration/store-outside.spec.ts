@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { makePng, makeSilk, type Host } from '../host';
 import { PLUGIN_ID, hostWithPlugin } from './support';
@@ -49,3 +50,37 @@ describe('integration: cache files removed from outside while the plugin runs', 
   });
 });
 
+// Issue 11 item 5: with cacheDir set (from the WebUI, say) to a folder holding other files,
+// the start-up sweep deleted every name in its tmp/ that was not a live process tag.
+describe('integration: cacheDir set to a folder that holds other files', function () {
+  this.timeout(60_000);
+  let host: Host | undefined;
+  afterEach(async () => {
+    await host?.close();
+    host = undefined;
+  });
+
+  it('is refused with one bilingual line; the plugin runs on the default folder and deletes nothing there', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-home-'));
+    try {
+      fs.mkdirSync(path.join(home, 'tmp'));
+      fs.writeFileSync(path.join(home, 'tmp', 'draft.txt'), 'mine');
+      fs.writeFileSync(path.join(home, 'notes.txt'), 'mine too');
+      host = await hostWithPlugin({ timeScale: 0.05 }, { cacheDir: home });
+      const png = makePng({ bytes: 30_000, seed: 41 });
+      const r = await host.call('send_group_msg', { group_id: 1, message: [{ type: 'image', data: { file: `base64://${png.toString('base64')}` } }] });
+      expect(r.status).to.equal('ok');
+      const refusal = host.logs.filter((l) => l.text.includes(home) && l.text.includes('default folder'));
+      expect(refusal.map((l) => l.level), 'one warning').to.deep.equal(['warn']);
+      expect(refusal[0].text).to.match(/缓存目录 .* \/ cache folder /);
+      const fallback = path.join(host.pluginManager.getPluginDataPath(PLUGIN_ID), 'cache');
+      expect(fs.readdirSync(path.join(fallback, 'content'), { recursive: true }).length, 'stored in the default folder').to.be.greaterThan(0);
+      await host.close();
+      host = undefined;
+      expect(fs.readdirSync(home).sort()).to.deep.equal(['notes.txt', 'tmp']);
+      expect(fs.readdirSync(path.join(home, 'tmp'))).to.deep.equal(['draft.txt']);
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

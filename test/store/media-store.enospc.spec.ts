@@ -44,6 +44,7 @@ describe('store/media-store on a disk with 0 bytes free (a real tmpfs)', functio
   it('every put fails with ENOSPC as a fallback, and nothing of any put remains: no content, meta, temp file or marker', async () => {
     const dir = join(mountPoint, 'store');
     const store = await MediaStore.open({ dir });
+    await store.swept();
     fillUp(mountPoint);
     const errors: string[] = [];
     for (let i = 0; i < 10; i++) {

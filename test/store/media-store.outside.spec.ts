@@ -2,11 +2,12 @@
 // truncate its files, remove whole folders, leave a meta with a wrong md5, plant a link.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readlink, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readlink, rm, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { STORE_MARK } from '../../src/store/layout';
 import { MediaStore } from '../../src/store/media-store';
-import { pngLike, storeFixture } from './helpers';
+import { filesUnder, pngLike, storeFixture } from './helpers';
 
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -64,6 +65,43 @@ describe('store/media-store a file removed or changed from outside (issue 11 ite
     await unlink(lease.media.path);
     expect(t.store.acquire(lease.media.hash)).to.equal(undefined);
     expect(t.store.stats().vanished).to.equal(1);
+    lease.release();
+  });
+});
+
+describe('store/media-store folders removed while it runs (issue 11 item 4)', () => {
+  const t = storeFixture();
+
+  // Before: the lock retried ENOENT as if held for lockWaitMs, then failed (locks/ or the whole
+  // folder gone); a missing tmp/ failed every miss until a reload.
+  for (const removed of ['the whole folder', 'locks', 'tmp', 'meta', 'leases', 'content']) {
+    it(`${removed} removed: the next put succeeds and the layout is back`, async () => {
+      t.store = await MediaStore.open({ dir: t.dir, lockWaitMs: 3000 });
+      await t.store.swept();
+      (await t.store.putBytes(pngLike(10_000))).release();
+      await t.store.settle();
+      await rm(removed === 'the whole folder' ? t.dir : join(t.dir, removed), { recursive: true, force: true });
+      const bytes = pngLike(20_000);
+      const started = performance.now();
+      const lease = await t.store.putBytes(bytes);
+      const ms = performance.now() - started;
+      console.log(`      ${removed} removed: next put took ${ms.toFixed(1)} ms (target ≤ 1000 ms)`);
+      expect((await readFile(lease.media.path)).equals(bytes)).to.equal(true);
+      expect(existsSync(join(t.dir, STORE_MARK)), 'marked as the store’s again').to.equal(true);
+      for (const dir of ['content', 'meta', 'tmp', 'leases', 'locks']) expect(existsSync(join(t.dir, dir)), dir).to.equal(true);
+      lease.release();
+    });
+  }
+
+  it('quarantine with tmp/ removed still moves the corrupt file out of the content tree', async () => {
+    t.store = await MediaStore.open({ dir: t.dir });
+    const bytes = pngLike(10_000);
+    const lease = await t.store.putBytes(bytes);
+    await writeFile(lease.media.path, Buffer.alloc(bytes.length, 1));
+    await rm(join(t.dir, 'tmp'), { recursive: true });
+    expect(await t.store.quarantine(lease.media.hash)).to.equal(true);
+    expect(existsSync(lease.media.path)).to.equal(false);
+    expect(await filesUnder(t.dir, 'tmp')).to.have.length(1);
     lease.release();
   });
 });

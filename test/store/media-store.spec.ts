@@ -47,6 +47,7 @@ describe('store/media-store MediaStore', () => {
   it('answers repeated base64 text from the fast path with one stat of the file and nothing else', async () => {
     const { fs, calls, total } = countingFs();
     t.store = await MediaStore.open({ dir: t.dir, fs });
+    await t.store.swept();
     const text = pngLike(300_000).toString('base64');
     const first = await t.store.putBase64(text);
     const callsAfterMiss = total();
@@ -128,6 +129,7 @@ describe('store/media-store MediaStore', () => {
   it('rejects client errors without touching the disk, and rejects after close', async () => {
     const { fs, total } = countingFs();
     t.store = await MediaStore.open({ dir: t.dir, fs, maxEntryBytes: 100 });
+    await t.store.swept();
     const before = total();
     const codes = [];
     for (const attempt of [() => t.store!.putBase64('QUJ*'), () => t.store!.putBase64(''), () => t.store!.putBytes(new Uint8Array(101))]) {

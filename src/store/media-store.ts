@@ -7,6 +7,7 @@
 // - every write or delete of one content runs under its keyed mutex + cross-process lock;
 // - every hit checks its file with one stat: a file removed from outside is published again.
 import { hash as digest } from 'node:crypto';
+import { Semaphore } from 'async-mutex';
 import { LRUCache } from 'lru-cache';
 import { type Logger, silentLogger } from '../logger';
 import { decodeBase64Strict } from './base64';
@@ -44,6 +45,8 @@ export class MediaStore {
   private readonly flights = new Map<string, Promise<Entry>>();
   private readonly base64Flights = new Map<string, Promise<Entry>>();
   private readonly deletions = new Set<Promise<void>>();
+  /** Bounds the file work in flight, and so the store's open files (options.ts). */
+  private readonly io: Semaphore;
   private readonly counters: Counters = {
     fastPathHits: 0,
     hashedHits: 0,
@@ -75,6 +78,7 @@ export class MediaStore {
   ) {
     this.ownerTag = identityTag(self);
     this.marker = markerName(this.ownerTag);
+    this.io = new Semaphore(options.ioConcurrency);
     this.locks = new FileLocks({
       staleMs: options.lockStaleMs,
       waitMs: options.lockWaitMs,
@@ -132,7 +136,9 @@ export class MediaStore {
     );
     if (size === 0) throw emptyError();
     if (size > this.options.maxEntryBytes) throw tooLargeError(size, this.options.maxEntryBytes);
-    const found = await digestFile(source).catch((err: unknown) => Promise.reject(ioError('read', source, err)));
+    const found = await this.io
+      .runExclusive(() => digestFile(source))
+      .catch((err: unknown) => Promise.reject(ioError('read', source, err)));
     const incoming = incomingFile(this.fs, () => this.layout.tmp(this.ownerTag), source, found, options.consume);
     const lease = await this.leaseWhenReady(() => this.load(found.hash, incoming));
     if (options.consume && !incoming.moved) await unlinkIfExists(this.fs, source).catch(() => undefined);
@@ -187,7 +193,7 @@ export class MediaStore {
    */
   async quarantine(hash: string): Promise<boolean> {
     this.assertOpen();
-    return this.locks.run(this.layout.lockTarget(hash), () => this.quarantineLocked(hash));
+    return this.io.runExclusive(() => this.locks.run(this.layout.lockTarget(hash), () => this.quarantineLocked(hash)));
   }
 
   /** Resolves when every deletion scheduled so far has finished and its lock is released. */
@@ -368,20 +374,22 @@ export class MediaStore {
       this.counters.bytesNotWritten += incoming.size;
       return running;
     }
-    const flight = (async () => {
-      // The temp file is created while we wait for the lock; dropped if the content was there.
-      incoming.prepare();
-      try {
-        return await this.locks.run(this.layout.lockTarget(hash), () => this.loadLocked(hash, incoming));
-      } catch (err) {
-        // A folder of the store removed while it runs: put the layout back and try once more.
-        if (!(err instanceof StoreError && err.errno === 'ENOENT') || this.closed) throw err;
-        await this.restoreLayout();
-        return await this.locks.run(this.layout.lockTarget(hash), () => this.loadLocked(hash, incoming));
-      } finally {
-        await incoming.discard();
-      }
-    })().finally(() => this.flights.delete(hash));
+    const flight = this.io
+      .runExclusive(async () => {
+        // The temp file is created while we wait for the lock; dropped if the content was there.
+        incoming.prepare();
+        try {
+          return await this.locks.run(this.layout.lockTarget(hash), () => this.loadLocked(hash, incoming));
+        } catch (err) {
+          // A folder of the store removed while it runs: put the layout back and try once more.
+          if (!(err instanceof StoreError && err.errno === 'ENOENT') || this.closed) throw err;
+          await this.restoreLayout();
+          return await this.locks.run(this.layout.lockTarget(hash), () => this.loadLocked(hash, incoming));
+        } finally {
+          await incoming.discard();
+        }
+      })
+      .finally(() => this.flights.delete(hash));
     this.flights.set(hash, flight);
     return flight;
   }
@@ -543,7 +551,7 @@ export class MediaStore {
 
   private scheduleDelete(entry: Entry): void {
     if (this.closed) return;
-    const deletion = this.delete(entry).finally(() => this.deletions.delete(deletion));
+    const deletion = this.io.runExclusive(() => this.delete(entry)).finally(() => this.deletions.delete(deletion));
     this.deletions.add(deletion);
   }
 

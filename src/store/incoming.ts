@@ -4,9 +4,9 @@
 // its meta and lease marker are down, so a put that fails never leaves it inside the store;
 // bytes (our own copy) take their name beside those writes, and the caller removes the file
 // again if one of them fails.
-import { hash as digest } from 'node:crypto';
 import { ioError } from './errors';
 import { moveIntoPlace, writeTemp } from './publish';
+import { digestInSlices } from './slices';
 import { type StoreFileHandle, type StoreFs, unlinkIfExists } from './store-fs';
 import { sniffExtension } from './sniff';
 
@@ -16,7 +16,7 @@ export type Placement = 'written' | 'moved';
 export interface Incoming {
   readonly size: number;
   readonly ext: string;
-  /** md5 of the bytes, computed once. */
+  /** md5 of the bytes, computed once (in slices when large). */
   md5(): Promise<string>;
   /**
    * Puts the content at `final` once `steps.folder` (its folder) resolves. `steps.ready` is
@@ -37,9 +37,9 @@ export interface PlaceSteps {
 }
 
 /** Bytes in memory: written to an exclusive temp file, md5 computed while the write runs. */
-export function incomingBytes(fs: StoreFs, tmpName: () => string, bytes: Uint8Array): Incoming {
+export function incomingBytes(fs: StoreFs, tmpName: () => string, bytes: Uint8Array, sliceBytes: number): Incoming {
   let md5: Promise<string> | undefined;
-  const md5Of = () => (md5 ??= Promise.resolve(digest('md5', bytes)));
+  const md5Of = () => (md5 ??= digestInSlices('md5', bytes, sliceBytes));
   let early: { tmp: string; opening: Promise<StoreFileHandle> } | undefined;
   const open = () => {
     const tmp = tmpName();

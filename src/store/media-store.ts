@@ -6,11 +6,9 @@
 //   lease in this process is released, and no live process holds a lease marker for it;
 // - every write or delete of one content runs under its keyed mutex + cross-process lock;
 // - every hit checks its file with one stat: a file removed from outside is published again.
-import { hash as digest } from 'node:crypto';
 import { Semaphore } from 'async-mutex';
 import { LRUCache } from 'lru-cache';
 import { type Logger, silentLogger } from '../logger';
-import { decodeBase64Strict } from './base64';
 import { Base64Index } from './base64-index';
 import { StoreError, closedError, emptyError, errnoOf, ioError, tooLargeError } from './errors';
 import { FileLocks } from './file-lock';
@@ -22,6 +20,7 @@ import { type ProcessIdentity, currentIdentity, identityTag } from './process-id
 import { digestFile } from './file-digest';
 import { type Incoming, type Placement, incomingBytes, incomingFile } from './incoming';
 import { prepareFolder } from './publish';
+import { decodeBase64InSlices, digestInSlices } from './slices';
 import { type StoreFs, nodeFs, statIfExists, unlinkIfExists } from './store-fs';
 import { claimRoot, restoreLayout } from './store-root';
 import { type SweepReport, sweep } from './sweep';
@@ -118,7 +117,7 @@ export class MediaStore {
     this.assertOpen();
     if (bytes.length === 0) throw emptyError();
     if (bytes.length > this.options.maxEntryBytes) throw tooLargeError(bytes.length, this.options.maxEntryBytes);
-    const hash = digest('sha256', bytes);
+    const hash = await digestInSlices('sha256', bytes, this.options.sliceBytes);
     return this.leaseWhenReady(() => this.load(hash, this.incomingBytes(bytes)));
   }
 
@@ -344,8 +343,9 @@ export class MediaStore {
       });
     }
     const flight = (async () => {
-      const bytes = decodeBase64Strict(text, this.options.maxEntryBytes);
-      const entry = await this.load(digest('sha256', bytes), this.incomingBytes(bytes));
+      const bytes = await decodeBase64InSlices(text, this.options.maxEntryBytes, this.options.sliceBytes);
+      const hash = await digestInSlices('sha256', bytes, this.options.sliceBytes);
+      const entry = await this.load(hash, this.incomingBytes(bytes));
       this.base64.remember(text, entry.info.hash);
       return entry;
     })().finally(() => this.base64Flights.delete(text));
@@ -354,7 +354,7 @@ export class MediaStore {
   }
 
   private incomingBytes(bytes: Uint8Array): Incoming {
-    return incomingBytes(this.fs, () => this.layout.tmp(this.ownerTag), bytes);
+    return incomingBytes(this.fs, () => this.layout.tmp(this.ownerTag), bytes, this.options.sliceBytes);
   }
 
   /** Single-flight by content hash: one caller writes, the others share its result. */

@@ -27,6 +27,12 @@ export interface MediaStoreOptions {
    * Default 16.
    */
   ioConcurrency?: number;
+  /**
+   * Decoding and hashing longer than this many bytes is done in slices of it, with a turn of
+   * the event loop between them, so a big put does not stall the servers sharing the thread.
+   * Smaller puts run at once, as fast as before. Infinity = never slice. Default 1 MiB.
+   */
+  sliceBytes?: number;
   logger?: Logger;
   /** File functions the store uses; tests inject faults here. Default `node:fs/promises`. */
   fs?: StoreFs;
@@ -49,5 +55,6 @@ export function resolveOptions(options: MediaStoreOptions): ResolvedOptions {
     lockStaleMs: options.lockStaleMs ?? 5000,
     lockWaitMs: options.lockWaitMs ?? 10_000,
     ioConcurrency: Math.max(1, options.ioConcurrency ?? 16),
+    sliceBytes: Math.max(1024, options.sliceBytes ?? MiB),
   };
 }

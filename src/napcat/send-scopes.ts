@@ -137,8 +137,9 @@ export class SendScopes {
   /**
    * Releases everything and stops following requests (plugin cleanup). The storage is
    * disabled: Node copies every enabled AsyncLocalStorage onto each new async resource of the
-   * process, so one left enabled per reload made every promise in NapCat slower (3.8 s more
-   * per 300k promises after 100 reloads). A send still running afterwards holds no scope.
+   * process, so one left enabled per reload made every promise in NapCat slower (after 100
+   * reloads with sends, 300k awaited promises took 7.3 s instead of 0.2 s: reloads.spec.ts).
+   * A send still running afterwards holds no scope.
    */
   releaseAll(): void {
     this.#closed = true;

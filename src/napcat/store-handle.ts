@@ -3,7 +3,10 @@ import { MediaStore, StoreError, type MediaStoreOptions } from '../store';
 import type { Lease, StoreStats } from '../store/types';
 
 export interface StoreHandleOptions extends MediaStoreOptions {
-  /** Used instead of `dir` when the store refuses `dir` as another's folder (FOREIGN_DIR). */
+  /**
+   * The plugin's own default folder (under its data path), claimed whatever it holds; used
+   * instead of `dir` when the store refuses `dir` as another's folder (FOREIGN_DIR).
+   */
   fallbackDir: string;
 }
 
@@ -133,14 +136,14 @@ export class StoreHandle implements MediaSource {
   async #openStore(): Promise<MediaStore> {
     const { fallbackDir, ...options } = this.#options;
     try {
-      return await MediaStore.open(options);
+      return await MediaStore.open({ ...options, ownsDir: options.dir === fallbackDir });
     } catch (error) {
-      if (!(error instanceof StoreError && error.code === 'FOREIGN_DIR') || options.dir === fallbackDir) throw error;
+      if (!(error instanceof StoreError && error.code === 'FOREIGN_DIR')) throw error;
       this.#logger.warn(
         `缓存目录 ${options.dir} 非空，且不是媒体缓存建立的，为免删除其中的文件而不使用它，改用默认目录 ${fallbackDir} / ` +
           `cache folder ${options.dir} is not empty and was not made by the media cache: not using it, so none of its files can be deleted; using the default folder ${fallbackDir}`,
       );
-      return MediaStore.open({ ...options, dir: fallbackDir });
+      return MediaStore.open({ ...options, dir: fallbackDir, ownsDir: true });
     }
   }
 }

@@ -105,7 +105,7 @@ export class MediaStore {
     const resolved = resolveOptions(options);
     const fs = options.fs ?? nodeFs;
     const layout = new StoreLayout(resolved.dir);
-    await claimRoot(fs, layout);
+    await claimRoot(fs, layout, resolved.ownsDir);
     const store = new MediaStore(resolved, fs, layout, await currentIdentity(), options.logger ?? silentLogger);
     store.startSweep();
     store.startIdleTimer();

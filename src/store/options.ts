@@ -5,6 +5,12 @@ import type { StoreFs } from './store-fs';
 export interface MediaStoreOptions {
   /** Store root. Shared by every NapCat process of one install (`ctx.dataPath`), so all state on disk is cross-process safe. */
   dir: string;
+  /**
+   * The caller vouches that `dir` is the store's to use (the plugin's own default folder under
+   * its data path): claimed even when it holds other files and no mark. Otherwise such a folder
+   * is refused with FOREIGN_DIR. Default false.
+   */
+  ownsDir?: boolean;
   /** Largest accepted content; larger puts reject with TOO_LARGE. Default 256 MiB (clamped to maxTotalBytes). */
   maxEntryBytes?: number;
   /** Index bound on the sum of entry sizes (this process). Default 2 GiB. */
@@ -46,6 +52,7 @@ export function resolveOptions(options: MediaStoreOptions): ResolvedOptions {
   const maxTotalBytes = options.maxTotalBytes ?? 2048 * MiB;
   return {
     dir: options.dir,
+    ownsDir: options.ownsDir ?? false,
     // An entry larger than the whole index would be refused by lru-cache; never let that happen.
     maxEntryBytes: Math.min(options.maxEntryBytes ?? 256 * MiB, maxTotalBytes),
     maxTotalBytes,

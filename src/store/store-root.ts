@@ -11,13 +11,16 @@ const MARK_TEXT = `${JSON.stringify({
   layout: 1,
 })}\n`;
 
-/** Makes `layout.root` the store's, or throws a `FOREIGN_DIR` StoreError when it holds files of someone else. */
-export async function claimRoot(fs: StoreFs, layout: StoreLayout): Promise<void> {
+/**
+ * Makes `layout.root` the store's, or throws a `FOREIGN_DIR` StoreError when it holds files of
+ * someone else (unless the caller `owns` it: the plugin's own default folder).
+ */
+export async function claimRoot(fs: StoreFs, layout: StoreLayout, owns: boolean): Promise<void> {
   const { root } = layout;
   try {
     await fs.mkdir(root, { recursive: true });
     const names = await fs.readdir(root);
-    if (!names.includes(STORE_MARK) && !(names.length === 0 || isEarlierStore(names))) throw foreignDir(root);
+    if (!owns && !names.includes(STORE_MARK) && !(names.length === 0 || isEarlierStore(names))) throw foreignDir(root);
   } catch (err) {
     throw ioError('prepare', root, err);
   }

@@ -155,6 +155,17 @@ describe('store/sweep owns only what the store made', () => {
     expect(existsSync(join(earlier, STORE_MARK))).to.equal(true);
   });
 
+  it('claims a folder its caller owns (the plugin’s default) even with other files in it, and still deletes none of them', async () => {
+    await writeFile(join(t.dir, 'notes.txt'), 'left by hand');
+    await mkdir(join(t.dir, 'tmp'));
+    await writeFile(join(t.dir, 'tmp', 'draft.txt'), 'mine');
+    t.store = await MediaStore.open({ dir: t.dir, ownsDir: true });
+    await t.store.swept();
+    expect(existsSync(join(t.dir, STORE_MARK))).to.equal(true);
+    expect(await readFile(join(t.dir, 'tmp', 'draft.txt'), 'utf8')).to.equal('mine');
+    expect(existsSync(join(t.dir, 'notes.txt'))).to.equal(true);
+  });
+
   it('in its own folder, deletes only names of its own shapes', async () => {
     await publish(t.dir, 1);
     const self = await currentIdentity();

@@ -131,17 +131,19 @@ function checkCacheDir(value: string): string | undefined {
 
 // The WebUI form is flat (`retry.maxAttempts`), hand-written files are nested; accept both.
 // Display-only panel items carry random `_html_…`/`_text_…` keys and are not config.
+// The objects built here have no prototype: JSON.parse gives "__proto__" as an own key, and
+// assigned into a plain object it would set the prototype, so every field read through it.
 function normalize(raw: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = record();
   for (const [key, value] of Object.entries(raw)) {
     if (key.startsWith('_html_') || key.startsWith('_text_')) continue;
     const dot = key.indexOf('.');
     if (dot < 0) {
-      out[key] = isPlainObject(value) && isPlainObject(out[key]) ? { ...(out[key] as object), ...value } : value;
+      out[key] = isPlainObject(value) && isPlainObject(out[key]) ? Object.assign(record(), out[key], value) : value;
       continue;
     }
     const head = key.slice(0, dot);
-    const group = isPlainObject(out[head]) ? (out[head] as Record<string, unknown>) : {};
+    const group = isPlainObject(out[head]) ? (out[head] as Record<string, unknown>) : record();
     if (out[head] !== undefined && !isPlainObject(out[head])) {
       out[key] = value; // keeps the conflict visible as an unknown key instead of hiding it
       continue;
@@ -156,7 +158,11 @@ function lookup(input: Record<string, unknown>, fieldPath: FieldPath): unknown {
   const [head, tail] = fieldPath.split('.') as [string, string | undefined];
   if (tail === undefined) return input[head];
   const group = input[head];
-  return isPlainObject(group) ? group[tail] : undefined;
+  return isPlainObject(group) && Object.hasOwn(group, tail) ? group[tail] : undefined;
+}
+
+function record(): Record<string, unknown> {
+  return Object.create(null) as Record<string, unknown>;
 }
 
 function unknownKey(source: string, key: string): ConfigProblem {

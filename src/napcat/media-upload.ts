@@ -61,7 +61,8 @@ export class MediaUpload {
       this.#deps.latency.uploaded(media.path, 0); // NapCat's own pass: its time, not ours
     }
     const result = media ? await this.#napcatChecked(media, napcat) : await napcat();
-    if (uploadGroupFile !== false && isUploadResult(result) && result.path !== filePath) {
+    // Cleanup may have begun while NapCat uploaded: its result is the send's, passed through.
+    if (uploadGroupFile !== false && isUploadResult(result) && result.path !== filePath && !this.#deps.pathLeases.closed) {
       await this.#leaseMedia(result.path, { src: filePath, size: result.fileSize });
     }
     return result;

@@ -71,6 +71,7 @@ export class Runtime {
     this.store = new StoreHandle(
       {
         dir: resolveCacheDir(config.cacheDir, ctx.dataPath),
+        fallbackDir: resolveCacheDir('', ctx.dataPath),
         maxEntryBytes: config.maxPayloadBytes,
         maxTotalBytes: config.maxCacheBytes,
         maxEntries: config.maxEntries,

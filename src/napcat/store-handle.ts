@@ -1,6 +1,14 @@
 import type { Logger } from '../logger';
-import { MediaStore, type MediaStoreOptions } from '../store';
+import { MediaStore, StoreError, type MediaStoreOptions } from '../store';
 import type { Lease, StoreStats } from '../store/types';
+
+export interface StoreHandleOptions extends MediaStoreOptions {
+  /**
+   * The plugin's own default folder (under its data path), claimed whatever it holds; used
+   * instead of `dir` when the store refuses `dir` as another's folder (FOREIGN_DIR).
+   */
+  fallbackDir: string;
+}
 
 /** The store counters the plugin's Stats mirror, as increments since the last put. */
 export interface StoreCounts {
@@ -17,7 +25,7 @@ import type { MediaSource } from './hook-deps';
  * cannot open, puts reject and the hooks send the request down NapCat's own path.
  */
 export class StoreHandle implements MediaSource {
-  readonly #options: MediaStoreOptions;
+  readonly #options: StoreHandleOptions;
   readonly #logger: Logger;
   readonly #retryMs: number;
   #store: MediaStore | undefined;
@@ -28,7 +36,7 @@ export class StoreHandle implements MediaSource {
   #seen: StoreCounts = { hits: 0, misses: 0, coalesced: 0, bytesNotWritten: 0 };
   readonly #onCounts: (delta: StoreCounts) => void;
 
-  constructor(options: MediaStoreOptions, logger: Logger, onCounts: (delta: StoreCounts) => void, retryMs = 10_000) {
+  constructor(options: StoreHandleOptions, logger: Logger, onCounts: (delta: StoreCounts) => void, retryMs = 10_000) {
     this.#options = options;
     this.#logger = logger;
     this.#onCounts = onCounts;
@@ -103,7 +111,7 @@ export class StoreHandle implements MediaSource {
     if (this.#closed) return Promise.reject(new Error('媒体缓存已关闭 / media store is closed'));
     if (this.#opening) return this.#opening;
     if (Date.now() - this.#failedAt < this.#retryMs) return Promise.reject(this.#lastError);
-    this.#opening = MediaStore.open(this.#options).then(
+    this.#opening = this.#openStore().then(
       (store) => {
         this.#opening = undefined;
         if (this.#closed) return store.close().then(() => Promise.reject(new Error('媒体缓存已关闭 / media store is closed')));
@@ -122,5 +130,20 @@ export class StoreHandle implements MediaSource {
       },
     );
     return this.#opening;
+  }
+
+  /** The configured folder, or the default one when the store refuses it as someone else's. */
+  async #openStore(): Promise<MediaStore> {
+    const { fallbackDir, ...options } = this.#options;
+    try {
+      return await MediaStore.open({ ...options, ownsDir: options.dir === fallbackDir });
+    } catch (error) {
+      if (!(error instanceof StoreError && error.code === 'FOREIGN_DIR')) throw error;
+      this.#logger.warn(
+        `缓存目录 ${options.dir} 非空，且不是媒体缓存建立的，为免删除其中的文件而不使用它，改用默认目录 ${fallbackDir} / ` +
+          `cache folder ${options.dir} is not empty and was not made by the media cache: not using it, so none of its files can be deleted; using the default folder ${fallbackDir}`,
+      );
+      return MediaStore.open({ ...options, dir: fallbackDir, ownsDir: true });
+    }
   }
 }

@@ -6,7 +6,8 @@ export type StoreErrorCode =
   | 'TOO_LARGE' // over maxEntryBytes: not the store's to keep; the caller's own path handles it
   | 'IO' // ours: ENOSPC, EACCES, EMFILE, EROFS… (errno kept)
   | 'LOCK' // ours: cross-process lock not acquired in time
-  | 'CLOSED'; // ours: the store was closed
+  | 'CLOSED' // ours: the store was closed
+  | 'FOREIGN_DIR'; // ours: the root holds files the store did not make (open refused it)
 
 const CLIENT_FAULTS: ReadonlySet<StoreErrorCode> = new Set(['EMPTY']);
 

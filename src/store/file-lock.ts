@@ -52,6 +52,12 @@ export interface FileLockOptions {
   /** Give up on a contended lock after about this long. */
   waitMs: number;
   logger: Logger;
+  /**
+   * Puts back the folder a lock directory goes in, once it is found missing (someone removed
+   * it while the store ran). Without it, the library retried ENOENT as if the lock were held,
+   * and every put waited `waitMs` and failed.
+   */
+  restoreFolder: () => Promise<void>;
 }
 
 /** Retry delays 5 ms × 1.2ⁿ capped at 40 ms, enough attempts to cover `waitMs`. */
@@ -131,13 +137,22 @@ export class FileLocks {
     // store's own writes keep busy: 1.2 ms to lock and 0.75 ms to unlock per 1 MiB miss,
     // measured during the store bench. A held lock, or any error, takes the async path below,
     // which retries and reports.
+    const unlock = () => lockfileLibrary().unlock(target, { realpath: false, lockfilePath });
     try {
       lockfileLibrary().lockSync(target, options);
       // Released through the async API: the removal is off the caller's path (see run()),
       // so it need not block the main thread. It finds the lock by the same resolved path.
-      return () => lockfileLibrary().unlock(target, { realpath: false, lockfilePath });
-    } catch {
-      // fall through
+      return unlock;
+    } catch (err) {
+      if (errnoOf(err) === 'ENOENT') {
+        await this.options.restoreFolder();
+        try {
+          lockfileLibrary().lockSync(target, options);
+          return unlock;
+        } catch {
+          // fall through
+        }
+      }
     }
     try {
       // The retry library retries every failed attempt, so Windows' transient EPERM on a

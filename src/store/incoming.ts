@@ -1,9 +1,12 @@
 // What a put hands the store: bytes in memory, or a file on disk the store may take over.
 // Both say their size, extension and md5, and how to put themselves under a final name the
-// caller (holding the content's lock) has checked is free.
-import { hash as digest } from 'node:crypto';
+// caller (holding the content's lock) has checked is free. A caller's file moves only once
+// its meta and lease marker are down, so a put that fails never leaves it inside the store;
+// bytes (our own copy) take their name beside those writes, and the caller removes the file
+// again if one of them fails.
 import { ioError } from './errors';
 import { moveIntoPlace, writeTemp } from './publish';
+import { digestInSlices } from './slices';
 import { type StoreFileHandle, type StoreFs, unlinkIfExists } from './store-fs';
 import { sniffExtension, sniffFileExtension } from './sniff';
 
@@ -14,56 +17,59 @@ export interface Incoming {
   readonly size: number;
   /** The sniffed extension; detection starts when the Incoming is made and never rejects. */
   readonly ext: Promise<string>;
-  md5(): string;
+  /** md5 of the bytes, computed once (in slices when large). */
+  md5(): Promise<string>;
   /**
-   * Puts the content at `final` once `folderReady` resolves. `md5Known` is called once, as soon
-   * as the md5 is known (for bytes, while the write runs), so the caller can record it beside.
+   * Puts the content at `final` once `steps.folder` (its folder) resolves. `steps.ready` is
+   * called once, as soon as the md5 is known (for bytes, while the write runs), and starts
+   * the writes that must succeed for the put to stand (meta, marker). A caller's file waits
+   * for them before it moves, and does not move when they fail.
    */
-  place(final: string, folderReady: Promise<unknown>, md5Known: (md5: string) => void): Promise<Placement>;
-  /** Undoes `place` (its meta could not be written): nothing may stay under `final`. */
-  takeBack(final: string): Promise<void>;
+  place(final: string, steps: PlaceSteps): Promise<Placement>;
   /** Starts what `place` will need first (creating the temp file) while the caller waits for the lock. */
   prepare(): void;
-  /** Undoes `prepare` if `place` was not called after all (the content was there). */
+  /** Undoes `prepare` if `place` did not use it (the content was there, or the put failed before). */
   discard(): Promise<void>;
 }
 
+export interface PlaceSteps {
+  folder: Promise<unknown>;
+  ready: (md5: string) => Promise<unknown>;
+}
+
 /** Bytes in memory: written to an exclusive temp file, md5 computed while the write runs. */
-export function incomingBytes(fs: StoreFs, tmpName: () => string, bytes: Uint8Array): Incoming {
-  let md5: string | undefined;
-  const md5Of = () => (md5 ??= digest('md5', bytes));
+export function incomingBytes(fs: StoreFs, tmpName: () => string, bytes: Uint8Array, sliceBytes: number): Incoming {
+  let md5: Promise<string> | undefined;
+  const md5Of = () => (md5 ??= digestInSlices('md5', bytes, sliceBytes));
   let early: { tmp: string; opening: Promise<StoreFileHandle> } | undefined;
-  let placed = false;
+  const open = () => {
+    const tmp = tmpName();
+    const opening = fs.open(tmp, 'wx');
+    opening.catch(() => undefined); // reported by place, or dropped by discard
+    return { tmp, opening };
+  };
   return {
     size: bytes.length,
     ext: sniffExtension(bytes),
     md5: md5Of,
-    async place(final, folderReady, md5Known) {
-      placed = true;
-      const tmp = early?.tmp ?? tmpName();
-      // md5 on the main thread while the threadpool writes the bytes.
-      await writeTemp(fs, tmp, bytes, () => md5Known(md5Of()), early?.opening).catch(async (err: unknown) => {
-        await folderReady.catch(() => undefined);
-        throw err;
-      });
-      await moveIntoPlace(fs, tmp, final, folderReady);
+    async place(final, { folder, ready }) {
+      const { tmp, opening } = early ?? open();
+      early = undefined; // a second place (a retry) starts afresh
+      // md5 on the main thread while the threadpool writes the bytes; the meta goes down beside.
+      await writeTemp(fs, tmp, bytes, async () => void ready(await md5Of()).catch(() => undefined), opening);
+      await moveIntoPlace(fs, tmp, final, folder);
       return 'written';
     },
-    takeBack: (final) => unlinkIfExists(fs, final),
     prepare() {
-      if (early || placed) return;
-      const tmp = tmpName();
-      const opening = fs.open(tmp, 'wx');
-      opening.catch(() => undefined); // reported by place, or dropped by discard
-      early = { tmp, opening };
+      early ??= open();
     },
     async discard() {
-      if (!early || placed) return;
-      placed = true; // nothing to place any more
-      const handle = await early.opening.catch(() => undefined);
-      if (!handle) return;
+      const unused = early;
+      early = undefined;
+      const handle = await unused?.opening.catch(() => undefined);
+      if (!unused || !handle) return;
       await handle.close().catch(() => undefined);
-      await unlinkIfExists(fs, early.tmp).catch(() => undefined);
+      await unlinkIfExists(fs, unused.tmp).catch(() => undefined);
     },
   };
 }
@@ -96,17 +102,13 @@ export function incomingFile(
   return {
     size: found.size,
     ext: sniffFileExtension(source),
-    md5: () => found.md5,
+    md5: async () => found.md5,
     get moved() {
       return moved;
     },
-    async place(final, folderReady, md5Known) {
-      md5Known(found.md5);
-      try {
-        await folderReady;
-      } catch (err) {
-        throw ioError('prepare', final, err);
-      }
+    async place(final, { folder, ready }) {
+      // Everything that can fail happens before the caller's file moves.
+      await Promise.all([folder, ready(found.md5)]);
       if (consume) {
         try {
           await fs.rename(source, final);
@@ -125,12 +127,6 @@ export function incomingFile(
       }
       await moveIntoPlace(fs, tmp, final, Promise.resolve());
       return 'written';
-    },
-    async takeBack(final) {
-      if (!moved) return unlinkIfExists(fs, final);
-      // Give the caller its file back, as if the put had never happened.
-      await fs.rename(final, source);
-      moved = false;
     },
     // Mostly renamed into place, not written: nothing worth starting early.
     prepare: () => undefined,

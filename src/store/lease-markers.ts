@@ -3,7 +3,7 @@
 // content only under that content's lock, and only when no marker of a live process other
 // than its own instance remains. Markers of dead processes are removed on sight.
 import { join } from 'node:path';
-import type { StoreLayout } from './layout';
+import { type StoreLayout, isMarkerName } from './layout';
 import type { StoreFs } from './store-fs';
 import { readdirIfExists, unlinkIfExists } from './store-fs';
 import { type ProcessIdentity, isAlive, parseIdentity } from './process-identity';
@@ -13,11 +13,13 @@ export async function addMarker(fs: StoreFs, layout: StoreLayout, hash: string, 
   for (let attempt = 0; ; attempt++) {
     await fs.mkdir(dir, { recursive: true });
     try {
-      await fs.writeFile(join(dir, marker), '');
+      await fs.createFile(join(dir, marker), '');
       return;
     } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return; // this instance marked it already
       // A sweep in another process may remove the empty folder between our mkdir and write.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 2) throw err;
+      if (code !== 'ENOENT' || attempt === 2) throw err;
     }
   }
 }
@@ -36,7 +38,7 @@ export async function heldElsewhere(
 ): Promise<boolean> {
   const dir = layout.leaseDir(hash);
   for (const name of await readdirIfExists(fs, dir)) {
-    if (name === ownMarker) continue;
+    if (name === ownMarker || !isMarkerName(name)) continue; // not ours to judge or delete
     const owner = parseIdentity(name);
     if (owner && (await isAlive(owner, self))) return true;
     await unlinkIfExists(fs, join(dir, name));

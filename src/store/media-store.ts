@@ -1,17 +1,18 @@
 // The content-addressed, refcounted media store. See docs/store.md for the design and the
 // cross-process reasoning; the short version:
-// - identity is sha-256 of the bytes; md5 (what NTQQ needs) is computed once, when written;
+// - identity is sha-256 of the bytes; md5 (what NTQQ needs) is computed when written, and
+//   once per process when adopting a file another process (or run) wrote, to check its meta;
 // - a put returns a Lease, and a file is deleted only when it has left the index, its last
 //   lease in this process is released, and no live process holds a lease marker for it;
-// - every write or delete of one content runs under its keyed mutex + cross-process lock.
-import { hash as digest, randomUUID } from 'node:crypto';
+// - every write or delete of one content runs under its keyed mutex + cross-process lock;
+// - every hit checks its file with one stat: a file removed from outside is published again.
+import { Semaphore } from 'async-mutex';
 import { LRUCache } from 'lru-cache';
 import { type Logger, silentLogger } from '../logger';
-import { decodeBase64 } from './base64';
 import { Base64Index } from './base64-index';
-import { StoreError, closedError, emptyError, ioError, tooLargeError } from './errors';
+import { StoreError, closedError, emptyError, errnoOf, ioError, tooLargeError } from './errors';
 import { FileLocks } from './file-lock';
-import { LAYOUT_DIRS, StoreLayout } from './layout';
+import { StoreLayout, markerName } from './layout';
 import { addMarker, heldElsewhere, removeMarker, removeMarkerDir } from './lease-markers';
 import { readMeta, writeMeta } from './meta';
 import { type MediaStoreOptions, type ResolvedOptions, resolveOptions } from './options';
@@ -19,8 +20,10 @@ import { type ProcessIdentity, currentIdentity, identityTag } from './process-id
 import { digestFile } from './file-digest';
 import { type Incoming, type Placement, incomingBytes, incomingFile } from './incoming';
 import { prepareFolder } from './publish';
+import { decodeBase64InSlices, digestInSlices } from './slices';
 import { type StoreFs, nodeFs, statIfExists, unlinkIfExists } from './store-fs';
-import { sweep } from './sweep';
+import { claimRoot, restoreLayout } from './store-root';
+import { type SweepReport, sweep } from './sweep';
 import type { Lease, MediaInfo, StoreStats } from './types';
 
 interface Entry {
@@ -28,7 +31,7 @@ interface Entry {
   refs: number;
   /** In this process's LRU index; an entry out of it is deleted once `refs` is 0. */
   indexed: boolean;
-  /** Its deletion has begun: it can no longer be leased. */
+  /** Its deletion has begun, or it was dropped: it can no longer be leased. */
   deleting: boolean;
 }
 
@@ -41,6 +44,8 @@ export class MediaStore {
   private readonly flights = new Map<string, Promise<Entry>>();
   private readonly base64Flights = new Map<string, Promise<Entry>>();
   private readonly deletions = new Set<Promise<void>>();
+  /** Bounds the file work in flight, and so the store's open files (options.ts). */
+  private readonly io: Semaphore;
   private readonly counters: Counters = {
     fastPathHits: 0,
     hashedHits: 0,
@@ -52,23 +57,33 @@ export class MediaStore {
     evictions: 0,
     deletions: 0,
     quarantined: 0,
+    vanished: 0,
   };
+  private readonly locks: FileLocks;
   private readonly marker: string;
   private readonly ownerTag: string;
   private leases = 0;
   private closed = false;
   private purgeTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<SweepReport> | undefined;
+  private restoring: Promise<void> | undefined;
 
   private constructor(
     private readonly options: ResolvedOptions,
     private readonly fs: StoreFs,
     private readonly layout: StoreLayout,
-    private readonly locks: FileLocks,
     private readonly self: ProcessIdentity,
     private readonly logger: Logger,
   ) {
     this.ownerTag = identityTag(self);
-    this.marker = `${this.ownerTag}.${randomUUID().slice(0, 8)}`;
+    this.marker = markerName(this.ownerTag);
+    this.io = new Semaphore(options.ioConcurrency);
+    this.locks = new FileLocks({
+      staleMs: options.lockStaleMs,
+      waitMs: options.lockWaitMs,
+      logger,
+      restoreFolder: () => this.restoreLayout(),
+    });
     this.base64 = new Base64Index(options.memoryBudgetBytes);
     this.index = new LRUCache<string, Entry>({
       max: options.maxEntries,
@@ -81,26 +96,18 @@ export class MediaStore {
     });
   }
 
-  /** Creates the folders, sweeps what earlier runs left behind, and starts the idle timer. */
+  /**
+   * Claims the folder (a non-empty one the store did not make is refused with FOREIGN_DIR),
+   * creates its layout, and starts the idle timer and, in the background, the start-up sweep:
+   * puts are served while it runs (`swept()` resolves when it is done).
+   */
   static async open(options: MediaStoreOptions): Promise<MediaStore> {
     const resolved = resolveOptions(options);
     const fs = options.fs ?? nodeFs;
-    const logger = options.logger ?? silentLogger;
     const layout = new StoreLayout(resolved.dir);
-    for (const name of LAYOUT_DIRS) {
-      const path = layout.dir(name);
-      await fs.mkdir(path, { recursive: true }).catch((err: unknown) => {
-        throw ioError('prepare', path, err);
-      });
-    }
-    const locks = new FileLocks({ staleMs: resolved.lockStaleMs, waitMs: resolved.lockWaitMs, logger });
-    const self = await currentIdentity();
-    const report = await sweep({ fs, layout, locks, self, logger, options: resolved });
-    logger.info(
-      `[media-cache] 缓存目录已整理：删除临时文件 ${report.tempFiles} 个、失效记录 ${report.dropped} 个、超限或闲置 ${report.trimmed} 个，保留 ${report.kept} 个 / ` +
-        `store swept: removed ${report.tempFiles} temp files, ${report.dropped} broken and ${report.trimmed} over-bound or idle entries, kept ${report.kept}`,
-    );
-    const store = new MediaStore(resolved, fs, layout, locks, self, logger);
+    await claimRoot(fs, layout, resolved.ownsDir);
+    const store = new MediaStore(resolved, fs, layout, await currentIdentity(), options.logger ?? silentLogger);
+    store.startSweep();
     store.startIdleTimer();
     return store;
   }
@@ -110,7 +117,7 @@ export class MediaStore {
     this.assertOpen();
     if (bytes.length === 0) throw emptyError();
     if (bytes.length > this.options.maxEntryBytes) throw tooLargeError(bytes.length, this.options.maxEntryBytes);
-    const hash = digest('sha256', bytes);
+    const hash = await digestInSlices('sha256', bytes, this.options.sliceBytes);
     return this.leaseWhenReady(() => this.load(hash, this.incomingBytes(bytes)));
   }
 
@@ -128,30 +135,42 @@ export class MediaStore {
     );
     if (size === 0) throw emptyError();
     if (size > this.options.maxEntryBytes) throw tooLargeError(size, this.options.maxEntryBytes);
-    const found = await digestFile(source).catch((err: unknown) => Promise.reject(ioError('read', source, err)));
+    const found = await this.io
+      .runExclusive(() => digestFile(source))
+      .catch((err: unknown) => Promise.reject(ioError('read', source, err)));
     const incoming = incomingFile(this.fs, () => this.layout.tmp(this.ownerTag), source, found, options.consume);
     const lease = await this.leaseWhenReady(() => this.load(found.hash, incoming));
     if (options.consume && !incoming.moved) await unlinkIfExists(this.fs, source).catch(() => undefined);
     return lease;
   }
 
-  /** Decodes (as `Buffer.from(text, 'base64')` does) and stores base64 text; repeated text is answered without decoding. */
+  /**
+   * Decodes (as `Buffer.from(text, 'base64')` does) and stores base64 text. Repeated text is
+   * answered without decoding or hashing, after one stat that the file is still there (removed
+   * from outside, it is published again from this text).
+   */
   async putBase64(text: string): Promise<Lease> {
     this.assertOpen();
     const known = this.base64.get(text);
     const entry = known === undefined ? undefined : this.entries.get(known);
     if (entry && !entry.deleting) {
-      this.counters.fastPathHits++;
-      this.counters.bytesNotWritten += entry.info.size;
-      return this.lease(entry);
+      if (this.present(entry)) {
+        this.counters.fastPathHits++;
+        this.counters.bytesNotWritten += entry.info.size;
+        return this.lease(entry);
+      }
+      this.drop(entry);
     }
     return this.leaseWhenReady(() => this.loadBase64(text));
   }
 
-  /** A new lease on content already in this process, or undefined. Never touches the disk. */
+  /** A new lease on content already in this process (its file checked by one stat), or undefined. */
   acquire(hash: string): Lease | undefined {
     const entry = this.entries.get(hash);
-    return entry && !entry.deleting && !this.closed ? this.lease(entry) : undefined;
+    if (!entry || entry.deleting || this.closed) return undefined;
+    if (this.present(entry)) return this.lease(entry);
+    this.drop(entry);
+    return undefined;
   }
 
   /** Takes `hash` out of the index now, as the LRU would; its file goes when its leases do. */
@@ -167,43 +186,25 @@ export class MediaStore {
    * and the entry, its meta and its fast-path keys are dropped. Leases on it stay valid
    * objects: the next put of the same bytes republishes the same path. Returns whether an
    * entry or a file was there to take out.
+   *
+   * The file is first checked by its identity, sha-256: one that is whole is left in place
+   * (only its meta is rewritten, if its md5 was wrong) and false is returned.
    */
   async quarantine(hash: string): Promise<boolean> {
     this.assertOpen();
-    return this.locks.run(this.layout.lockTarget(hash), async () => {
-      const entry = this.entries.get(hash);
-      const ext = entry?.info.ext ?? (await readMeta(this.fs, this.layout, hash).catch(() => undefined))?.ext;
-      if (entry) {
-        // Out of `entries` first, so the deletion the index schedules below finds it gone.
-        entry.deleting = true;
-        this.entries.delete(hash);
-        this.index.delete(hash);
-      }
-      this.base64.forget(hash);
-      let moved = false;
-      if (ext !== undefined) {
-        try {
-          await this.fs.rename(this.layout.content(hash, ext), this.layout.tmp(this.ownerTag));
-          moved = true;
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError('delete', this.layout.content(hash, ext), err);
-        }
-        await unlinkIfExists(this.fs, this.layout.meta(hash)).catch(() => undefined);
-      }
-      await removeMarker(this.fs, this.layout, hash, this.marker).catch(() => undefined);
-      if (!entry && !moved) return false;
-      this.counters.quarantined++;
-      this.logger.warn(
-        `[media-cache] 缓存文件已损坏，已隔离，下次写入时重建：${hash}${ext ?? ''} / cached file is corrupt; quarantined, the next put rebuilds it`,
-      );
-      return true;
-    });
+    return this.io.runExclusive(() => this.locks.run(this.layout.lockTarget(hash), () => this.quarantineLocked(hash)));
   }
 
   /** Resolves when every deletion scheduled so far has finished and its lock is released. */
   async settle(): Promise<void> {
+    await this.sweeping;
     while (this.deletions.size > 0) await Promise.allSettled([...this.deletions]);
     await this.locks.settle();
+  }
+
+  /** The start-up sweep's report, once the sweep (started by `open`) has finished. */
+  swept(): Promise<SweepReport> {
+    return this.sweeping!;
   }
 
   stats(): StoreStats {
@@ -211,8 +212,8 @@ export class MediaStore {
   }
 
   /**
-   * Stops timers, waits for work in flight, and withdraws this instance's lease markers. Files
-   * stay for the next start; leases still held lose their cross-process protection.
+   * Stops timers and the sweep, waits for work in flight, and withdraws this instance's lease
+   * markers. Files stay for the next start; leases still held lose their cross-process protection.
    */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -242,6 +243,31 @@ export class MediaStore {
     this.purgeTimer.unref();
   }
 
+  private startSweep(): void {
+    const started = performance.now();
+    this.sweeping = sweep({
+      fs: this.fs,
+      layout: this.layout,
+      locks: this.locks,
+      self: this.self,
+      logger: this.logger,
+      options: this.options,
+      stopped: () => this.closed,
+    }).then((report) => {
+      this.logger.info(
+        `[media-cache] 缓存目录已整理（${Math.round(performance.now() - started)} ms）：删除临时文件 ${report.tempFiles} 个、失效记录 ${report.dropped} 个、超限或闲置 ${report.trimmed} 个，保留 ${report.kept} 个 / ` +
+          `store swept in ${Math.round(performance.now() - started)} ms: removed ${report.tempFiles} temp files, ${report.dropped} broken and ${report.trimmed} over-bound or idle entries, kept ${report.kept}`,
+      );
+      return report;
+    });
+  }
+
+  /** Puts back the root, its mark and its folders after someone removed them; callers share one run. */
+  private restoreLayout(): Promise<void> {
+    this.restoring ??= restoreLayout(this.fs, this.layout).finally(() => (this.restoring = undefined));
+    return this.restoring;
+  }
+
   /** Leases the loaded entry; retries in the rare case it began deleting before we got to it. */
   private async leaseWhenReady(load: () => Promise<Entry>): Promise<Lease> {
     for (let attempt = 0; ; attempt++) {
@@ -264,7 +290,7 @@ export class MediaStore {
         released = true;
         entry.refs--;
         this.leases--;
-        if (entry.refs === 0 && !entry.indexed) this.scheduleDelete(entry);
+        if (entry.refs === 0 && !entry.indexed && !entry.deleting) this.scheduleDelete(entry);
       },
     };
   }
@@ -278,7 +304,32 @@ export class MediaStore {
     if (reason === 'set' || this.closed) return;
     entry.indexed = false;
     if (reason === 'evict' || reason === 'expire') this.counters.evictions++;
-    if (entry.refs === 0) this.scheduleDelete(entry);
+    if (entry.refs === 0 && !entry.deleting) this.scheduleDelete(entry);
+  }
+
+  /** Whether an entry's file is still there with its size: the one stat of a hit. */
+  private present(entry: Entry): boolean {
+    try {
+      return this.fs.statNow(entry.info.path)?.size === entry.info.size;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Forgets an entry whose file was removed or changed from outside. Nothing is deleted: the
+   * put that found it publishes the file again from its own bytes, under the same name, and
+   * leases already handed out point at it again.
+   */
+  private drop(entry: Entry): void {
+    const { hash, path } = entry.info;
+    if (entry.deleting || this.entries.get(hash) !== entry) return;
+    entry.deleting = true;
+    this.entries.delete(hash);
+    this.index.delete(hash);
+    this.base64.forget(hash);
+    this.counters.vanished++;
+    this.logger.warn(`[media-cache] 缓存文件被外部删除或改动，将由本次请求重建：${path} / cached file was removed or changed from outside; this request publishes it again`);
   }
 
   /** Single-flight by the text itself, so a burst of one image decodes and hashes it once. */
@@ -292,8 +343,9 @@ export class MediaStore {
       });
     }
     const flight = (async () => {
-      const bytes = decodeBase64(text, this.options.maxEntryBytes);
-      const entry = await this.load(digest('sha256', bytes), this.incomingBytes(bytes));
+      const bytes = await decodeBase64InSlices(text, this.options.maxEntryBytes, this.options.sliceBytes);
+      const hash = await digestInSlices('sha256', bytes, this.options.sliceBytes);
+      const entry = await this.load(hash, this.incomingBytes(bytes));
       this.base64.remember(text, entry.info.hash);
       return entry;
     })().finally(() => this.base64Flights.delete(text));
@@ -302,16 +354,19 @@ export class MediaStore {
   }
 
   private incomingBytes(bytes: Uint8Array): Incoming {
-    return incomingBytes(this.fs, () => this.layout.tmp(this.ownerTag), bytes);
+    return incomingBytes(this.fs, () => this.layout.tmp(this.ownerTag), bytes, this.options.sliceBytes);
   }
 
   /** Single-flight by content hash: one caller writes, the others share its result. */
   private load(hash: string, incoming: Incoming): Promise<Entry> {
     const entry = this.entries.get(hash);
     if (entry && !entry.deleting) {
-      this.counters.hashedHits++;
-      this.counters.bytesNotWritten += entry.info.size;
-      return Promise.resolve(entry);
+      if (this.present(entry)) {
+        this.counters.hashedHits++;
+        this.counters.bytesNotWritten += entry.info.size;
+        return Promise.resolve(entry);
+      }
+      this.drop(entry);
     }
     const running = this.flights.get(hash);
     if (running) {
@@ -319,14 +374,22 @@ export class MediaStore {
       this.counters.bytesNotWritten += incoming.size;
       return running;
     }
-    // The temp file is created while we wait for the lock; dropped if the content was there.
-    incoming.prepare();
-    const flight = this.locks
-      .run(this.layout.lockTarget(hash), () => this.loadLocked(hash, incoming))
-      .finally(async () => {
-        await incoming.discard();
-        this.flights.delete(hash);
-      });
+    const flight = this.io
+      .runExclusive(async () => {
+        // The temp file is created while we wait for the lock; dropped if the content was there.
+        incoming.prepare();
+        try {
+          return await this.locks.run(this.layout.lockTarget(hash), () => this.loadLocked(hash, incoming));
+        } catch (err) {
+          // A folder of the store removed while it runs: put the layout back and try once more.
+          if (!(err instanceof StoreError && err.errno === 'ENOENT') || this.closed) throw err;
+          await this.restoreLayout();
+          return await this.locks.run(this.layout.lockTarget(hash), () => this.loadLocked(hash, incoming));
+        } finally {
+          await incoming.discard();
+        }
+      })
+      .finally(() => this.flights.delete(hash));
     this.flights.set(hash, flight);
     return flight;
   }
@@ -338,23 +401,24 @@ export class MediaStore {
     if (known && !known.deleting) return known;
     const ext = await incoming.ext;
     const path = this.layout.content(hash, ext);
-    const found = await this.adopt(hash, ext, path, incoming.size);
-    // The write is started first: in a threadpool of four, what is queued before it delays it.
-    const publishing = found.info ? Promise.resolve(found.info) : this.publish(hash, ext, path, incoming, found.fileExists);
+    const found = await this.adopt(hash, ext, path, incoming);
     // The marker goes down beside the write (it is needed either way); a failed put removes it.
-    const marking = addMarker(this.fs, this.layout, hash, this.marker).then(
-      () => undefined,
-      (err: unknown) => ioError('write', this.layout.leaseDir(hash), err),
-    );
+    const marking = addMarker(this.fs, this.layout, hash, this.marker).catch((err: unknown) => {
+      throw ioError('write', this.layout.leaseDir(hash), err);
+    });
+    marking.catch(() => undefined); // awaited below, or by the publication it gates
     let info: MediaInfo;
     try {
-      info = await publishing;
+      info = found.info ?? (await this.publish(hash, ext, path, incoming, found.fileExists, marking));
+      await marking;
     } catch (err) {
-      if ((await marking) === undefined) await removeMarker(this.fs, this.layout, hash, this.marker).catch(() => undefined);
+      // Nothing of a failed put stays: not its marker, nor the folder made for it.
+      if (await marking.then(() => true, () => false)) {
+        await removeMarker(this.fs, this.layout, hash, this.marker).catch(() => undefined);
+        await removeMarkerDir(this.fs, this.layout, hash);
+      }
       throw err;
     }
-    const markFailure = await marking;
-    if (markFailure) throw markFailure;
     const entry: Entry = { info, refs: 0, indexed: false, deleting: false };
     this.entries.set(hash, entry);
     this.reindex(entry);
@@ -362,15 +426,13 @@ export class MediaStore {
   }
 
   /**
-   * The file another process (or an earlier run) published, if it is whole and its md5 is on
-   * record; else whether a whole file is there at all (then only its meta is missing).
+   * The file another process (or an earlier run) published, if it is whole and its meta is
+   * right; else whether a whole file is there at all (then only its meta is rewritten). The
+   * md5 on record is checked against the put's own bytes, which hash to `hash`: a wrong one
+   * would have every send of this content fail its md5 check, so it is rewritten.
    */
-  private async adopt(
-    hash: string,
-    ext: string,
-    path: string,
-    size: number,
-  ): Promise<{ info?: MediaInfo; fileExists: boolean }> {
+  private async adopt(hash: string, ext: string, path: string, incoming: Incoming): Promise<{ info?: MediaInfo; fileExists: boolean }> {
+    const size = incoming.size;
     try {
       const found = await statIfExists(this.fs, path);
       if (found === undefined) return { fileExists: false };
@@ -385,46 +447,111 @@ export class MediaStore {
     const meta = await readMeta(this.fs, this.layout, hash).catch(() => undefined);
     this.counters.hashedHits++;
     this.counters.bytesNotWritten += size;
-    if (meta && meta.size === size && meta.ext === ext) return { info: { hash, md5: meta.md5, size, ext, path }, fileExists: true };
+    if (!meta || meta.size !== size || meta.ext !== ext) return { fileExists: true };
+    const md5 = await incoming.md5();
+    if (meta.md5 === md5) return { info: { hash, md5, size, ext, path }, fileExists: true };
+    this.logger.warn(`[media-cache] 缓存记录的 md5 有误，已按内容重写：${this.layout.meta(hash)} / the md5 on record was wrong; rewritten from the content`);
     return { fileExists: true };
   }
 
-  private async publish(hash: string, ext: string, path: string, incoming: Incoming, fileExists: boolean): Promise<MediaInfo> {
-    // The meta is written beside the content, as soon as the md5 is known (see meta.ts for why
-    // a meta whose content is not there yet is harmless).
+  /**
+   * Publishes the content (or, for a whole file whose meta is missing or wrong, only its meta).
+   * A put that fails leaves no content, no meta and no temp file: bytes published before their
+   * meta or marker failed are removed again, and a caller's file moves only after both.
+   */
+  private async publish(
+    hash: string,
+    ext: string,
+    path: string,
+    incoming: Incoming,
+    fileExists: boolean,
+    marking: Promise<void>,
+  ): Promise<MediaInfo> {
     let recording: Promise<void> | undefined;
-    const record = (md5: string) => {
-      recording ??= writeMeta(this.fs, this.layout, { hash, md5, size: incoming.size, ext });
-      recording.catch(() => undefined); // awaited below, once the content is placed
-    };
-    // A whole file with lost meta needs only its md5.
-    if (!fileExists) {
-      let placed: Placement;
-      try {
-        placed = await incoming.place(path, prepareFolder(this.fs, path), record);
-      } catch (err) {
-        // No meta may stay for a content that did not arrive.
-        if (recording) await recording.then(() => unlinkIfExists(this.fs, this.layout.meta(hash))).catch(() => undefined);
-        throw err;
-      }
-      this.counters.misses++;
-      this.counters[placed === 'written' ? 'writes' : 'filesMoved']++;
+    const record = (md5: string) =>
+      (recording ??= writeMeta(this.fs, this.layout, { hash, md5, size: incoming.size, ext }, this.layout.tmp(this.ownerTag)).catch(
+        (err: unknown) => {
+          throw ioError('write', this.layout.meta(hash), err);
+        },
+      ));
+    if (fileExists) {
+      await record(await incoming.md5());
+      return { hash, md5: await incoming.md5(), size: incoming.size, ext, path };
     }
-    const md5 = incoming.md5();
-    record(md5);
+    let ready: Promise<unknown> | undefined;
+    let placed: Placement | undefined;
     try {
-      await recording;
+      placed = await incoming.place(path, {
+        folder: prepareFolder(this.fs, path),
+        ready: (md5) => (ready ??= Promise.all([marking, record(md5)])),
+      });
+      await ready;
     } catch (err) {
-      // No entry may point at a file whose md5 is not on record: take the file back.
-      if (!fileExists) await incoming.takeBack(path).catch(() => undefined);
-      throw ioError('write', this.layout.meta(hash), err);
+      if (placed) await unlinkIfExists(this.fs, path).catch(() => undefined);
+      // Recorded or not, no meta may stay for a content that did not arrive.
+      if (recording && (await recording.then(() => true, () => false))) {
+        await unlinkIfExists(this.fs, this.layout.meta(hash)).catch(() => undefined);
+      }
+      throw err;
     }
-    return { hash, md5, size: incoming.size, ext, path };
+    this.counters.misses++;
+    this.counters[placed === 'written' ? 'writes' : 'filesMoved']++;
+    return { hash, md5: await incoming.md5(), size: incoming.size, ext, path };
+  }
+
+  private async quarantineLocked(hash: string): Promise<boolean> {
+    const entry = this.entries.get(hash);
+    const meta = await readMeta(this.fs, this.layout, hash).catch(() => undefined);
+    const ext = entry?.info.ext ?? meta?.ext;
+    if (ext === undefined) return this.takeOut(hash, entry, false);
+    const path = this.layout.content(hash, ext);
+    const found = await digestFile(path).catch((err: unknown) => {
+      if (errnoOf(err) === 'ENOENT') return undefined;
+      throw ioError('read', path, err);
+    });
+    if (found?.hash === hash) {
+      // The file is what its name says: whoever found it wrong had a wrong md5 (from its meta).
+      if (meta?.md5 !== found.md5 || meta.size !== found.size || meta.ext !== ext) {
+        await writeMeta(this.fs, this.layout, { hash, md5: found.md5, size: found.size, ext }, this.layout.tmp(this.ownerTag));
+        this.logger.warn(`[media-cache] 缓存文件完好，只是记录的 md5 有误，已重写：${path} / cached file is whole; only its recorded md5 was wrong, rewritten`);
+      }
+      return false;
+    }
+    if (found) {
+      const aside = this.layout.tmp(this.ownerTag);
+      try {
+        await this.fs.rename(path, aside);
+      } catch (err) {
+        if (errnoOf(err) !== 'ENOENT') throw ioError('delete', path, err);
+        await this.restoreLayout(); // tmp/ was removed
+        await this.fs.rename(path, aside).catch((again: unknown) => Promise.reject(ioError('delete', path, again)));
+      }
+    }
+    await unlinkIfExists(this.fs, this.layout.meta(hash)).catch(() => undefined);
+    return this.takeOut(hash, entry, found !== undefined);
+  }
+
+  /** Drops an entry and its fast-path keys; counts and logs a quarantine when there was something to take out. */
+  private async takeOut(hash: string, entry: Entry | undefined, moved: boolean): Promise<boolean> {
+    if (entry) {
+      // Out of `entries` first, so the deletion the index schedules below finds it gone.
+      entry.deleting = true;
+      this.entries.delete(hash);
+      this.index.delete(hash);
+    }
+    this.base64.forget(hash);
+    await removeMarker(this.fs, this.layout, hash, this.marker).catch(() => undefined);
+    if (!entry && !moved) return false;
+    this.counters.quarantined++;
+    this.logger.warn(
+      `[media-cache] 缓存文件已损坏，已隔离，下次写入时重建：${hash} / cached file is corrupt; quarantined, the next put rebuilds it`,
+    );
+    return true;
   }
 
   private scheduleDelete(entry: Entry): void {
     if (this.closed) return;
-    const deletion = this.delete(entry).finally(() => this.deletions.delete(deletion));
+    const deletion = this.io.runExclusive(() => this.delete(entry)).finally(() => this.deletions.delete(deletion));
     this.deletions.add(deletion);
   }
 

@@ -4,10 +4,12 @@
 // believed only under that lock, and only when the content file is there with the right size,
 // so a meta whose content never arrived (a crash between the two) is never used: the sweep
 // drops it, and the next put of that content rewrites it. A torn or missing one is simply
-// rebuilt from the bytes by the next put of that content.
+// rebuilt from the bytes by the next put of that content. Like content, it is written to a
+// temp file and renamed into place: a full disk leaves no empty meta behind, and a link
+// planted under its name is replaced, never written through.
 import { dirname } from 'node:path';
-import type { StoreLayout } from './layout';
-import type { StoreFs } from './store-fs';
+import { EXT, type StoreLayout } from './layout';
+import { type StoreFs, unlinkIfExists } from './store-fs';
 
 export interface Meta {
   hash: string;
@@ -16,10 +18,7 @@ export interface Meta {
   ext: string;
 }
 
-const HEX = (n: number) => new RegExp(`^[0-9a-f]{${n}}$`);
-const SHA256 = HEX(64);
-const MD5 = HEX(32);
-const EXT = /^(\.[a-z0-9]{1,5})?$/;
+const MD5 = /^[0-9a-f]{32}$/;
 
 export function isMeta(value: unknown, hash: string): value is Meta {
   const m = value as Partial<Meta> | null;
@@ -34,10 +33,6 @@ export function isMeta(value: unknown, hash: string): value is Meta {
     typeof m.ext === 'string' &&
     EXT.test(m.ext)
   );
-}
-
-export function isContentHash(name: string): boolean {
-  return SHA256.test(name);
 }
 
 /** The stored meta of `hash`, or undefined when it is missing or not valid. */
@@ -57,16 +52,22 @@ export async function readMeta(fs: StoreFs, layout: StoreLayout, hash: string): 
   }
 }
 
-export async function writeMeta(fs: StoreFs, layout: StoreLayout, meta: Meta): Promise<void> {
+/** Writes the meta of `meta.hash` through the temp file `tmp`; on failure nothing of it stays. */
+export async function writeMeta(fs: StoreFs, layout: StoreLayout, meta: Meta, tmp: string): Promise<void> {
   const path = layout.meta(meta.hash);
-  const text = JSON.stringify({ hash: meta.hash, md5: meta.md5, size: meta.size, ext: meta.ext });
-  // The 256 shard folders are made once and never removed, so the first try nearly always
-  // succeeds: a mkdir per put would be one more threadpool round trip on every miss.
   try {
-    await fs.writeFile(path, text);
+    await fs.createFile(tmp, JSON.stringify({ hash: meta.hash, md5: meta.md5, size: meta.size, ext: meta.ext }));
+    // The 256 shard folders are made once and never removed, so the first rename nearly always
+    // succeeds: a mkdir per put would be one more threadpool round trip on every miss.
+    try {
+      await fs.rename(tmp, path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await fs.mkdir(dirname(path), { recursive: true });
+      await fs.rename(tmp, path);
+    }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    await fs.mkdir(dirname(path), { recursive: true });
-    await fs.writeFile(path, text);
+    await unlinkIfExists(fs, tmp).catch(() => undefined);
+    throw err;
   }
 }

@@ -5,6 +5,12 @@ import type { StoreFs } from './store-fs';
 export interface MediaStoreOptions {
   /** Store root. Shared by every NapCat process of one install (`ctx.dataPath`), so all state on disk is cross-process safe. */
   dir: string;
+  /**
+   * The caller vouches that `dir` is the store's to use (the plugin's own default folder under
+   * its data path): claimed even when it holds other files and no mark. Otherwise such a folder
+   * is refused with FOREIGN_DIR. Default false.
+   */
+  ownsDir?: boolean;
   /** Largest accepted content; larger puts reject with TOO_LARGE. Default 256 MiB (clamped to maxTotalBytes). */
   maxEntryBytes?: number;
   /** Index bound on the sum of entry sizes (this process). Default 2 GiB. */
@@ -19,6 +25,20 @@ export interface MediaStoreOptions {
   lockStaleMs?: number;
   /** How long to wait for a contended cross-process lock before failing with LOCK. Default 10000. */
   lockWaitMs?: number;
+  /**
+   * Puts that write (and deletions) running at once; the rest wait their turn. Each holds at
+   * most 3 files open (its temp file, its meta, its lease marker), so this bounds the store's
+   * file descriptors: a burst of 2,000 distinct images once opened 2,000 temp files and failed
+   * with EMFILE (and so did unrelated opens elsewhere in NapCat). More buys nothing on 2 cores.
+   * Default 16.
+   */
+  ioConcurrency?: number;
+  /**
+   * Decoding and hashing longer than this many bytes is done in slices of it, with a turn of
+   * the event loop between them, so a big put does not stall the servers sharing the thread.
+   * Smaller puts run at once, as fast as before. Infinity = never slice. Default 1 MiB.
+   */
+  sliceBytes?: number;
   logger?: Logger;
   /** File functions the store uses; tests inject faults here. Default `node:fs/promises`. */
   fs?: StoreFs;
@@ -32,6 +52,7 @@ export function resolveOptions(options: MediaStoreOptions): ResolvedOptions {
   const maxTotalBytes = options.maxTotalBytes ?? 2048 * MiB;
   return {
     dir: options.dir,
+    ownsDir: options.ownsDir ?? false,
     // An entry larger than the whole index would be refused by lru-cache; never let that happen.
     maxEntryBytes: Math.min(options.maxEntryBytes ?? 256 * MiB, maxTotalBytes),
     maxTotalBytes,
@@ -40,5 +61,7 @@ export function resolveOptions(options: MediaStoreOptions): ResolvedOptions {
     memoryBudgetBytes: options.memoryBudgetBytes ?? 64 * MiB,
     lockStaleMs: options.lockStaleMs ?? 5000,
     lockWaitMs: options.lockWaitMs ?? 10_000,
+    ioConcurrency: Math.max(1, options.ioConcurrency ?? 16),
+    sliceBytes: Math.max(1024, options.sliceBytes ?? MiB),
   };
 }

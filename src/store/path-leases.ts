@@ -102,6 +102,11 @@ export class PathLeases {
     return { path: key, ready: entry.deleting ?? Promise.resolve(), release: () => this.#release(record) };
   }
 
+  /** True once close() has begun: acquire() then throws. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** Whether any lease on `file` is held. */
   held(file: string): boolean {
     return (this.#entries.get(path.normalize(file))?.leases.size ?? 0) > 0;

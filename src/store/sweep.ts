@@ -4,13 +4,16 @@
 // - lease markers of dead processes;
 // - entries whose file is missing, has the wrong size, or has no valid meta;
 // - unheld entries beyond maxEntries / maxTotalBytes (oldest first) or idle longer than idleMs.
-// Every removal of an entry happens under its lock, after checking again.
+// It runs in the background while the store serves: every removal of an entry happens under
+// its lock, after checking again, and an entry this or any live process holds has a marker.
+// It touches only names of the store's own shapes (layout.ts), and one name it cannot read or
+// remove is skipped, never the end of the sweep.
 import { join } from 'node:path';
 import type { Logger } from '../logger';
 import type { FileLocks } from './file-lock';
-import type { StoreLayout } from './layout';
+import { type StoreLayout, contentHashOf, isContentHash, isMarkerName, isShard, isTempName, metaHashOf } from './layout';
 import { heldElsewhere, removeMarkerDir } from './lease-markers';
-import { type Meta, isContentHash, readMeta } from './meta';
+import { type Meta, readMeta } from './meta';
 import type { ResolvedOptions } from './options';
 import { type ProcessIdentity, isAlive, parseIdentity } from './process-identity';
 import { type StoreFs, readdirIfExists, statIfExists, unlinkIfExists } from './store-fs';
@@ -22,6 +25,8 @@ export interface SweepContext {
   self: ProcessIdentity;
   logger: Logger;
   options: ResolvedOptions;
+  /** True once the store is closing: the sweep stops at the next name. */
+  stopped: () => boolean;
 }
 
 export interface SweepReport {
@@ -32,6 +37,8 @@ export interface SweepReport {
   /** Unheld entries removed to meet the bounds or for idleness. */
   trimmed: number;
   kept: number;
+  /** Names that could not be read or removed (each logged), left for the next sweep. */
+  skipped: number;
 }
 
 interface Candidate {
@@ -42,85 +49,122 @@ interface Candidate {
   lastUsed: number;
 }
 
+/** Runs one step of the sweep; a failure is counted (the first one logged) and the sweep goes on. */
+type Attempt = (what: string, step: () => Promise<void>) => Promise<void>;
+
 export async function sweep(ctx: SweepContext): Promise<SweepReport> {
-  const report: SweepReport = { tempFiles: 0, markers: 0, dropped: 0, trimmed: 0, kept: 0 };
-  try {
-    report.tempFiles = await sweepTemp(ctx);
-    report.markers = await sweepMarkers(ctx);
-    const candidates = await listEntries(ctx);
-    const valid: Candidate[] = [];
-    for (const c of candidates) {
+  const report: SweepReport = { tempFiles: 0, markers: 0, dropped: 0, trimmed: 0, kept: 0, skipped: 0 };
+  const attempt: Attempt = async (what, step) => {
+    try {
+      await step();
+    } catch (err) {
+      // What cannot be read or removed stays for the next sweep; the rest go on.
+      report.skipped++;
+      if (report.skipped === 1) {
+        ctx.logger.warn(
+          `[media-cache] 启动清理跳过了无法处理的文件，其余照常 / start-up sweep skipped what it could not handle and went on: ${what}: ${String(err)}`,
+        );
+      }
+    }
+  };
+  await attempt(ctx.layout.dir('tmp'), async () => void (report.tempFiles = await sweepTemp(ctx, attempt)));
+  await attempt(ctx.layout.dir('leases'), async () => void (report.markers = await sweepMarkers(ctx, attempt)));
+  const candidates = await listEntries(ctx, attempt);
+  const valid: Candidate[] = [];
+  for (const c of candidates) {
+    if (ctx.stopped()) return report;
+    await attempt(c.hash, async () => {
       if (await isWhole(ctx, c)) valid.push(c);
       else if (await removeUnheld(ctx, c.hash, (again) => !again)) report.dropped++;
+    });
+  }
+  // Newest first: keep while within every bound.
+  valid.sort((a, b) => b.lastUsed - a.lastUsed);
+  const now = Date.now();
+  let count = 0;
+  let bytes = 0;
+  for (const c of valid) {
+    if (ctx.stopped()) return report;
+    const size = c.meta?.size ?? 0;
+    const idle = ctx.options.idleMs > 0 && now - c.lastUsed > ctx.options.idleMs;
+    const fits = count + 1 <= ctx.options.maxEntries && bytes + size <= ctx.options.maxTotalBytes;
+    if (!idle && fits) {
+      count++;
+      bytes += size;
+      report.kept++;
+      continue;
     }
-    // Newest first: keep while within every bound.
-    valid.sort((a, b) => b.lastUsed - a.lastUsed);
-    const now = Date.now();
-    let count = 0;
-    let bytes = 0;
-    for (const c of valid) {
-      const size = c.meta?.size ?? 0;
-      const idle = ctx.options.idleMs > 0 && now - c.lastUsed > ctx.options.idleMs;
-      const fits = count + 1 <= ctx.options.maxEntries && bytes + size <= ctx.options.maxTotalBytes;
-      if (!idle && fits) {
-        count++;
-        bytes += size;
-        report.kept++;
-      } else if (await removeUnheld(ctx, c.hash, () => true)) report.trimmed++;
+    await attempt(c.hash, async () => {
+      if (await removeUnheld(ctx, c.hash, () => true)) report.trimmed++;
       else report.kept++;
-    }
-  } catch (err) {
-    // A sweep that cannot finish leaves a store that is still consistent, only larger.
-    ctx.logger.warn(`[media-cache] 启动清理未完成 / start-up sweep did not finish: ${String(err)}`);
+    });
   }
   return report;
 }
 
-async function sweepTemp({ fs, layout, self }: SweepContext): Promise<number> {
+async function sweepTemp({ fs, layout, self, stopped }: SweepContext, attempt: Attempt): Promise<number> {
   let removed = 0;
   for (const name of await readdirIfExists(fs, layout.dir('tmp'))) {
-    const writer = parseIdentity(name);
-    if (writer && (await isAlive(writer, self))) continue;
-    await unlinkIfExists(fs, join(layout.dir('tmp'), name));
-    removed++;
+    if (stopped()) break;
+    if (!isTempName(name)) continue;
+    const file = join(layout.dir('tmp'), name);
+    await attempt(file, async () => {
+      const writer = parseIdentity(name);
+      if (writer && (await isAlive(writer, self))) return;
+      await unlinkIfExists(fs, file);
+      removed++;
+    });
   }
   return removed;
 }
 
-async function sweepMarkers({ fs, layout, self }: SweepContext): Promise<number> {
+async function sweepMarkers({ fs, layout, self, stopped }: SweepContext, attempt: Attempt): Promise<number> {
   let removed = 0;
   for (const hash of await readdirIfExists(fs, layout.dir('leases'))) {
-    const dir = join(layout.dir('leases'), hash);
-    for (const name of await readdirIfExists(fs, dir)) {
-      const owner = parseIdentity(name);
-      if (owner && (await isAlive(owner, self))) continue;
-      await unlinkIfExists(fs, join(dir, name));
-      removed++;
-    }
-    await removeMarkerDir(fs, layout, hash);
+    if (stopped()) break;
+    if (!isContentHash(hash)) continue;
+    const dir = layout.leaseDir(hash);
+    await attempt(dir, async () => {
+      for (const name of await readdirIfExists(fs, dir)) {
+        if (!isMarkerName(name)) continue;
+        const owner = parseIdentity(name);
+        if (owner && (await isAlive(owner, self))) continue;
+        await unlinkIfExists(fs, join(dir, name));
+        removed++;
+      }
+      await removeMarkerDir(fs, layout, hash);
+    });
   }
   return removed;
 }
 
 /** Every hash with a content file or a meta file, with what was found for it. */
-async function listEntries({ fs, layout }: SweepContext): Promise<Candidate[]> {
+async function listEntries({ fs, layout, stopped }: SweepContext, attempt: Attempt): Promise<Candidate[]> {
   const byHash = new Map<string, Candidate>();
   const get = (hash: string) => {
     let c = byHash.get(hash);
     if (!c) byHash.set(hash, (c = { hash, files: [], lastUsed: 0 }));
     return c;
   };
-  for (const shard of await readdirIfExists(fs, layout.dir('content'))) {
-    for (const name of await readdirIfExists(fs, join(layout.dir('content'), shard))) {
-      const hash = name.slice(0, 64);
-      if (isContentHash(hash) && hash.startsWith(shard)) get(hash).files.push(name);
-    }
-  }
-  for (const shard of await readdirIfExists(fs, layout.dir('meta'))) {
-    for (const name of await readdirIfExists(fs, join(layout.dir('meta'), shard))) {
-      const hash = name.slice(0, 64);
-      if (isContentHash(hash) && name === `${hash}.json`) get(hash);
-    }
+  for (const [tree, hashOf] of [
+    ['content', contentHashOf],
+    ['meta', metaHashOf],
+  ] as const) {
+    const root = layout.dir(tree);
+    await attempt(root, async () => {
+      for (const shard of await readdirIfExists(fs, root)) {
+        if (stopped()) return;
+        if (!isShard(shard)) continue;
+        await attempt(join(root, shard), async () => {
+          for (const name of await readdirIfExists(fs, join(root, shard))) {
+            const hash = hashOf(name);
+            if (!hash?.startsWith(shard)) continue;
+            const c = get(hash);
+            if (tree === 'content') c.files.push(name);
+          }
+        });
+      }
+    });
   }
   return [...byHash.values()];
 }
@@ -152,7 +196,7 @@ async function removeUnheld(
     if (await heldElsewhere(fs, layout, hash, self, undefined)) return false;
     const again: Candidate = { hash, files: [], lastUsed: 0 };
     const shard = join(layout.dir('content'), hash.slice(0, 2));
-    again.files = (await readdirIfExists(fs, shard)).filter((name) => name.startsWith(hash));
+    again.files = (await readdirIfExists(fs, shard)).filter((name) => contentHashOf(name) === hash);
     if (!stillDoomed(await isWhole(ctx, again))) return false;
     for (const name of again.files) await unlinkIfExists(fs, join(shard, name));
     await unlinkIfExists(fs, layout.meta(hash));

@@ -46,4 +46,6 @@ export interface StoreStats {
   deletions: number;
   /** Entries taken out of service because their file was found corrupt (`quarantine()`). */
   quarantined: number;
+  /** Entries a hit found without their file, or with the wrong size (removed or changed from outside); the put published them again. */
+  vanished: number;
 }

@@ -94,4 +94,22 @@ describe('config/validate applyLayer', () => {
     expect(one.config.retry).to.deep.equal(base.retry);
     expect(one.set).to.deep.equal([]);
   });
+
+  // JSON.parse makes "__proto__" an own key; copied into a plain object it sets the prototype
+  // instead, and every field then reads through it.
+  const protoCases: [string, string, string][] = [
+    ['a top-level __proto__', '{"__proto__": {"enabled": false, "maxEntries": 7}}', '__proto__'],
+    ['a flat "retry.__proto__"', '{"retry.__proto__": {"maxAttempts": 9}}', 'retry.__proto__'],
+    ['a nested retry.__proto__', '{"retry": {"__proto__": {"maxAttempts": 9}}}', 'retry.__proto__'],
+    ['constructor and prototype keys', '{"constructor": {"prototype": {"enabled": false}}}', 'constructor'],
+  ];
+  for (const [name, json, path] of protoCases) {
+    it(`reports and ignores ${name} like any unknown key`, () => {
+      const r = applyLayer(DEFAULT_CONFIG, JSON.parse(json), SRC);
+      expect(r.config).to.deep.equal(DEFAULT_CONFIG);
+      expect(r.set).to.deep.equal([]);
+      expect(r.problems.map((p) => [p.kind, p.path])).to.deep.equal([['unknown', path]]);
+      expect(({} as Record<string, unknown>).enabled, 'Object.prototype untouched').to.equal(undefined);
+    });
+  }
 });

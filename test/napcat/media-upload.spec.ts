@@ -197,4 +197,24 @@ describe('MediaUpload (core.apis.FileApi.uploadFile)', () => {
       expect(store.calls.quarantine).to.equal(1);
     });
   });
+
+  it('NapCat’s upload finishing after cleanup began is passed through untouched, not turned into a failure', async () => {
+    const d = deps();
+    const { calls, original } = napcat();
+    const file = path.join(dir, 'local.png');
+    await writeFile(file, png);
+    let finish!: () => void;
+    const slow = async (...args: unknown[]) => {
+      await new Promise<void>((resolve) => (finish = resolve));
+      return original(...args);
+    };
+    const pending = d.scopes.run(() => new MediaUpload(d).wrap(slow)(file, 2, 0, true) as Promise<UploadResult>);
+    await new Promise((r) => setImmediate(r));
+    await d.pathLeases.close({ deletePending: true });
+    finish();
+    const result = await pending;
+    expect(result).to.deep.equal({ md5: md5(png), fileName: 'local.png', path: path.join(ori, `${md5(png)}.png`), fileSize: png.length, ext: '.png' });
+    expect(calls).to.have.length(1);
+    expect(d.faults).to.deep.equal([]);
+  });
 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { executionAsyncResource } from 'node:async_hooks';
 import { silentLogger } from '../../src/logger';
 import { SendScopes } from '../../src/napcat/send-scopes';
 
@@ -8,6 +9,12 @@ function counted() {
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
+
+/** What Node copied onto a new promise: one slot per AsyncLocalStorage still enabled in the process. */
+async function slotsOnNewPromise(): Promise<number> {
+  await null;
+  return Object.getOwnPropertySymbols(executionAsyncResource()).length;
+}
 
 describe('SendScopes', () => {
   it('releases every lease taken in the request when the request settles, across awaits', async () => {
@@ -83,5 +90,38 @@ describe('SendScopes', () => {
     });
     expect(released).to.deep.equal(['good']);
     expect(scopes.size).to.equal(0);
+  });
+
+  // Each plugin_init makes a SendScopes; an enabled storage is copied onto every new async
+  // resource of the process for as long as it lives, so 100 reloads made every promise in
+  // NapCat pay for 100 storages.
+  it('releaseAll lets go of the storage: 100 instances that each ran a request leave nothing on new promises', async () => {
+    const before = await slotsOnNewPromise();
+    for (let i = 0; i < 100; i++) {
+      const scopes = new SendScopes({ logger: silentLogger, maxAgeMs: () => 1000 });
+      await scopes.run(async () => {
+        await tick();
+        expect(scopes.current()).to.not.equal(undefined);
+      });
+      scopes.releaseAll();
+    }
+    expect(await slotsOnNewPromise()).to.equal(before);
+  });
+
+  it('after releaseAll a late request runs unscoped and does not enable the storage again', async () => {
+    const { released, lease } = counted();
+    const scopes = new SendScopes({ logger: silentLogger, maxAgeMs: () => 1000 });
+    await scopes.run(async () => tick());
+    scopes.releaseAll();
+    const before = await slotsOnNewPromise();
+    const result = await scopes.run(async () => {
+      await tick();
+      scopes.hold(lease('late'), 'late');
+      return scopes.current();
+    });
+    expect(result).to.equal(undefined);
+    await scopes.enter(scopes.open(), async () => tick());
+    expect(await slotsOnNewPromise()).to.equal(before);
+    expect(released).to.deep.equal([]);
   });
 });

@@ -7,6 +7,8 @@ import { StoreError } from '../../src/store/errors';
 import { FileLocks, retryPolicy } from '../../src/store/file-lock';
 import { recordingLogger, storeFixture } from './helpers';
 
+const noRestore = async (): Promise<void> => undefined;
+
 describe('store/file-lock FileLocks', () => {
   const t = storeFixture();
 
@@ -17,7 +19,7 @@ describe('store/file-lock FileLocks', () => {
   });
 
   it('serialises in-process callers of one key without ELOCKED, and keeps different keys apart', async () => {
-    const locks = new FileLocks({ staleMs: 5000, waitMs: 2000, logger: recordingLogger() });
+    const locks = new FileLocks({ staleMs: 5000, waitMs: 2000, logger: recordingLogger(), restoreFolder: noRestore });
     const target = join(t.dir, 'a');
     let inside = 0;
     let maxInside = 0;
@@ -42,7 +44,7 @@ describe('store/file-lock FileLocks', () => {
   });
 
   it('fails with LOCK (a fallback error) when another holder keeps the lock past the wait', async () => {
-    const locks = new FileLocks({ staleMs: 5000, waitMs: 150, logger: recordingLogger() });
+    const locks = new FileLocks({ staleMs: 5000, waitMs: 150, logger: recordingLogger(), restoreFolder: noRestore });
     const target = join(t.dir, 'held');
     await mkdir(`${target}.lock`); // another process's fresh lock
     let ran = false;
@@ -53,7 +55,7 @@ describe('store/file-lock FileLocks', () => {
   });
 
   it('takes over a lock abandoned by a killed holder once it is stale', async () => {
-    const locks = new FileLocks({ staleMs: 2000, waitMs: 1000, logger: recordingLogger() });
+    const locks = new FileLocks({ staleMs: 2000, waitMs: 1000, logger: recordingLogger(), restoreFolder: noRestore });
     const target = join(t.dir, 'abandoned');
     await mkdir(`${target}.lock`);
     const old = new Date(Date.now() - 60_000);
@@ -67,7 +69,7 @@ describe('store/file-lock FileLocks', () => {
   });
 
   it('delivers results and errors, and hands the lock on to the next holder', async () => {
-    const locks = new FileLocks({ staleMs: 5000, waitMs: 2000, logger: recordingLogger() });
+    const locks = new FileLocks({ staleMs: 5000, waitMs: 2000, logger: recordingLogger(), restoreFolder: noRestore });
     const target = join(t.dir, 'handover');
     const lockDir = `${target}.lock`;
     const inside: boolean[] = [];
@@ -87,7 +89,7 @@ describe('store/file-lock FileLocks', () => {
   });
 
   it('answers before the lock directory is removed, and settle() waits for the removal', async () => {
-    const locks = new FileLocks({ staleMs: 5000, waitMs: 2000, logger: recordingLogger() });
+    const locks = new FileLocks({ staleMs: 5000, waitMs: 2000, logger: recordingLogger(), restoreFolder: noRestore });
     const target = join(t.dir, 'answer-first');
     const lockDir = `${target}.lock`;
     await locks.run(target, async () => undefined); // loads the library
@@ -118,7 +120,7 @@ describe('store/file-lock FileLocks', () => {
     process.on('uncaughtException', onUncaught);
     try {
       const logger = recordingLogger();
-      const locks = new FileLocks({ staleMs: 2000, waitMs: 1000, logger });
+      const locks = new FileLocks({ staleMs: 2000, waitMs: 1000, logger, restoreFolder: noRestore });
       const target = join(t.dir, 'compromised');
       const result = await locks.run(target, async () => {
         await rmdir(`${target}.lock`);

@@ -101,10 +101,16 @@ export function countingFs(fail?: (op: keyof StoreFs, path: string) => string | 
     mkdir: wrap('mkdir', nodeFs.mkdir),
     readdir: wrap('readdir', nodeFs.readdir),
     readFile: wrap('readFile', nodeFs.readFile),
-    writeFile: wrap('writeFile', nodeFs.writeFile),
+    createFile: wrap('createFile', nodeFs.createFile),
     rename: wrap('rename', nodeFs.rename),
     copyFile: wrap('copyFile', nodeFs.copyFile),
     stat: wrap('stat', nodeFs.stat),
+    statNow: (path) => {
+      calls.statNow = (calls.statNow ?? 0) + 1;
+      const code = fail?.('statNow', path);
+      if (code) throw errnoError(code);
+      return nodeFs.statNow(path);
+    },
     unlink: wrap('unlink', nodeFs.unlink),
     rmdir: wrap('rmdir', nodeFs.rmdir),
   };

@@ -34,9 +34,14 @@ function faultyFs(): { fs: StoreFs; arm(step: Step, code: string): void; disarm(
       failAt('rename');
       return nodeFs.rename(from, to);
     },
-    writeFile: async (path, data) => {
-      failAt(path.includes('/meta/') || path.includes('\\meta\\') ? 'meta' : 'marker');
-      return nodeFs.writeFile(path, data);
+    createFile: async (path, data) => {
+      // A full disk still lets a file be created, then refuses its bytes (an empty marker gets through).
+      const step: Step = /[\\/]leases[\\/]/.test(path) ? 'marker' : 'meta';
+      if (fault?.step === step && (step === 'meta' || fault.code !== 'ENOSPC')) {
+        if (fault.code === 'ENOSPC') await nodeFs.createFile(path, '');
+        failAt(step);
+      }
+      return nodeFs.createFile(path, data);
     },
   };
   return { fs, arm: (step, code) => void (fault = { step, code }), disarm: () => void (fault = undefined) };
@@ -67,9 +72,9 @@ describe('store/media-store MediaStore under I/O faults', () => {
       expect(storeErr).to.include({ code: 'IO', fallback: true, errno: code });
       expect(storeErr.message).to.contain(code);
       expect((storeErr.cause as NodeJS.ErrnoException).code).to.equal(code);
-      expect(await filesUnder(t.dir, 'tmp'), 'temp files').to.deep.equal([]);
-      expect(await filesUnder(t.dir, 'content'), 'content files').to.deep.equal([]);
-      expect(t.store.stats()).to.include({ entries: 0, leases: 0, writes: step === 'meta' ? 1 : 0 });
+      // Nothing of the put remains: no temp file, no content, no meta, no lease marker.
+      for (const tree of ['tmp', 'content', 'meta', 'leases']) expect(await filesUnder(t.dir, tree), tree).to.deep.equal([]);
+      expect(t.store.stats()).to.include({ entries: 0, leases: 0, writes: 0 });
 
       faults.disarm();
       const lease = await t.store.putBytes(bytes);
@@ -79,7 +84,7 @@ describe('store/media-store MediaStore under I/O faults', () => {
     });
   }
 
-  it('EACCES on the lease marker: no entry, and the published file is adopted by the next put without a rewrite', async () => {
+  it('EACCES on the lease marker: no entry and nothing published; the next put writes it', async () => {
     const faults = faultyFs();
     t.store = await MediaStore.open({ dir: t.dir, fs: faults.fs });
     const bytes = Buffer.concat([PNG_1x1.subarray(0, 8), randomBytes(10_000)]);
@@ -89,10 +94,11 @@ describe('store/media-store MediaStore under I/O faults', () => {
       (e: StoreError) => `${e.code}/${e.errno}/${e.fallback}`,
     );
     expect(code).to.equal('IO/EACCES/true');
-    expect(t.store.stats()).to.include({ entries: 0, leases: 0, writes: 1 });
+    expect(t.store.stats()).to.include({ entries: 0, leases: 0, writes: 0 });
+    for (const tree of ['tmp', 'content', 'meta', 'leases']) expect(await filesUnder(t.dir, tree), tree).to.deep.equal([]);
     faults.disarm();
     const lease = await t.store.putBytes(bytes);
-    expect(t.store.stats()).to.include({ entries: 1, writes: 1, hashedHits: 1 });
+    expect(t.store.stats()).to.include({ entries: 1, writes: 1 });
     expect((await readFile(lease.media.path)).equals(bytes)).to.equal(true);
     lease.release();
   });

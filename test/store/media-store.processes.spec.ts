@@ -69,6 +69,7 @@ describe('store/media-store MediaStore across processes', () => {
 
     const store = await MediaStore.open({ dir: t.dir, lockStaleMs: 2000 });
     try {
+      await store.swept();
       expect(await filesUnder(t.dir, 'tmp')).to.deep.equal([]);
       expect(await filesUnder(t.dir, 'meta')).to.deep.equal([]); // the sweep dropped it
       // Its lock is abandoned too: the next put of that content waits for it to go stale, then writes.

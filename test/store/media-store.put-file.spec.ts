@@ -93,20 +93,28 @@ describe('store/media-store putFile', () => {
     lease.release();
   });
 
-  it('a meta write failing after the rename gives the source back and leaves no entry or content file', async () => {
-    const { fs } = countingFs((op, path) => (op === 'writeFile' && path.includes('/meta/') ? 'ENOSPC' : undefined));
-    t.store = await MediaStore.open({ dir: join(t.dir, 'store'), fs });
-    const bytes = pngLike(10_000);
-    const source = await downloaded(bytes);
-    const error = await t.store.putFile(source, { consume: true }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).to.include({ code: 'IO', errno: 'ENOSPC' });
-    expect((await readFile(source)).equals(bytes)).to.equal(true);
-    expect(await filesUnder(join(t.dir, 'store'), 'content')).to.have.length(0);
-    expect(t.store.stats()).to.include({ entries: 0, leases: 0 });
-  });
+  // The meta and the lease marker go down before the caller's file moves: when either fails,
+  // the file has not moved. (Before, a marker failing after the move left it inside content/.)
+  for (const [step, tree] of [
+    ['meta', 'tmp'],
+    ['lease marker', 'leases'],
+  ] as const) {
+    it(`consume, the ${step} write failing: the caller's file stays where it was, nothing of the put remains`, async () => {
+      const store = join(t.dir, 'store');
+      const { fs } = countingFs((op, path) => (op === 'createFile' && path.startsWith(join(store, tree)) ? 'EACCES' : undefined));
+      t.store = await MediaStore.open({ dir: store, fs });
+      const bytes = pngLike(10_000);
+      const source = await downloaded(bytes);
+      const error = await t.store.putFile(source, { consume: true }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).to.include({ code: 'IO', errno: 'EACCES', fallback: true });
+      expect((await readFile(source)).equals(bytes), 'the caller’s file, where it was').to.equal(true);
+      for (const sub of ['content', 'meta', 'tmp', 'leases']) expect(await filesUnder(store, sub), sub).to.deep.equal([]);
+      expect(t.store.stats()).to.include({ entries: 0, leases: 0, filesMoved: 0 });
+    });
+  }
 
   it('an empty file, a missing file and one over maxEntryBytes fail with the store codes and are left alone', async () => {
     t.store = await MediaStore.open({ dir: join(t.dir, 'store'), maxEntryBytes: 1000 });

@@ -64,6 +64,7 @@ describe('store/media-store quarantine', () => {
     const bytes = pngLike(8192);
     const lease = await t.store.putBytes(bytes);
     t.store.evict(lease.media.hash); // doomed: deleted at its last release
+    await writeFile(lease.media.path, Buffer.alloc(bytes.length, 0x42));
     expect(await t.store.quarantine(lease.media.hash)).to.equal(true);
     const rebuilt = await t.store.putBytes(bytes);
     lease.release();

@@ -34,7 +34,7 @@ describe('store/publish writeTemp', () => {
   it('runs `alongside` after the first write is issued and before it is done', async () => {
     const events: string[] = [];
     const bytes = Buffer.alloc(256 * 1024, 7);
-    await writeTemp(loggingFs(events), join(t.dir, 'a.tmp'), bytes, () => events.push('alongside'));
+    await writeTemp(loggingFs(events), join(t.dir, 'a.tmp'), bytes, () => void events.push('alongside'));
     expect(events.slice(0, 4)).to.deep.equal(['opened', 'write issued', 'alongside', 'write done']);
     expect(await readFile(join(t.dir, 'a.tmp'))).to.deep.equal(bytes);
   });
@@ -42,7 +42,7 @@ describe('store/publish writeTemp', () => {
   it('finishes a short write with further writes, and calls `alongside` once', async () => {
     const events: string[] = [];
     const bytes = Buffer.from(Array.from({ length: 10_000 }, (_, i) => i % 251));
-    await writeTemp(loggingFs(events, 4096), join(t.dir, 'b.tmp'), bytes, () => events.push('alongside'));
+    await writeTemp(loggingFs(events, 4096), join(t.dir, 'b.tmp'), bytes, () => void events.push('alongside'));
     expect(events.filter((e) => e === 'write issued')).to.have.length(3);
     expect(events.filter((e) => e === 'alongside')).to.have.length(1);
     expect(await readFile(join(t.dir, 'b.tmp'))).to.deep.equal(bytes);

@@ -10,12 +10,19 @@ import { ChatType, ElementType, type OB11Segment, type Peer, type PicElement, ty
 import { normalize } from './normalize';
 import type { SendResult } from './send-msg';
 
-function nodeContents(messages: OB11Segment[]): OB11Segment[][] {
+/**
+ * The content of every custom node, nested ones included: a node whose content holds nodes
+ * is a forward inside the forward (packet mode recurses, SendMsg.ts:229-240), and parsing
+ * stops at three levels (`dp >= 3`, with a warning in NapCat).
+ */
+function nodeContents(messages: OB11Segment[], depth = 0): OB11Segment[][] {
+  if (depth >= 3) return [];
   return messages
     .filter((m) => m.type === 'node')
-    .map((node) => {
+    .flatMap((node) => {
       if (node.data.content === undefined) throw new Error('模型仅支持自定义内容的转发节点 / the model supports custom-content nodes only');
-      return normalize(node.data.content);
+      const content = normalize(node.data.content);
+      return content.some((m) => m.type === 'node') ? nodeContents(content, depth + 1) : [content];
     });
 }
 

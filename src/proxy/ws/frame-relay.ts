@@ -3,6 +3,7 @@
 // aside (SendRelay) and answered when NapCat answers it, so a long send never holds up the
 // frames behind it. The bot's echo values stay its own: the proxy's requests carry echoes
 // of their own (Correlator). Nothing here knows whether it is forward or reverse mode.
+import { setMaxListeners } from 'node:events';
 import { LaneAbortError } from '../../flight/lanes';
 import type { Logger } from '../../logger';
 import { failedReply, RETCODE_WS, SHUTTING_DOWN, UpstreamUnavailable, type OneBotReply } from '../replies';
@@ -45,6 +46,8 @@ export class FrameRelay {
   #idleWaiters: Array<() => void> = [];
 
   constructor(ctx: RelayContext, bot: BotSide, napcat: NapcatSide) {
+    // Every send waiting in a lane listens to the one signal; hundreds are normal in a broadcast.
+    setMaxListeners(Infinity, this.#abort.signal);
     this.#ctx = ctx;
     this.#bot = bot;
     this.#napcat = napcat;

@@ -113,11 +113,11 @@ export function imageSegment(bytes: Buffer): Frame {
   return { type: 'image', data: { file: `base64://${bytes.toString('base64')}` } };
 }
 
-export async function until(predicate: () => boolean, ms: number): Promise<boolean> {
+/** Waits until `predicate` holds; throws when it still does not after `ms`. */
+export async function until(predicate: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (predicate()) return true;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error(`condition not met after ${ms} ms: ${predicate.toString().slice(0, 120)}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-  return predicate();
 }

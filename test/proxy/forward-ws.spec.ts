@@ -105,7 +105,7 @@ describe('proxy: forward WebSocket', function () {
       Structs.customNode([Structs.image(`base64://${a}`)]),
       { type: 'node', data: { content: [{ type: 'node', data: { content: [Structs.image(`base64://${c}`), Structs.text('深')] } }] } },
     ];
-    const sends = Array.from({ length: 6 }, (_, i) => b.send_group_forward_msg({ group_id: 300 + i, messages: messages as never }).then(() => 'ok', (e: { message?: string }) => e.message));
+    const sends = Array.from({ length: 6 }, (_, i) => b.send_group_forward_msg({ group_id: 300 + i, messages } as never).then(() => 'ok', (e: { message?: string }) => e.message));
     expect(await Promise.all(sends)).to.deep.equal(Array(6).fill('ok'));
     expect(fixture.proxy.stats.snapshot().store.misses).to.equal(2);
     expect(host.counters.highwayFailures).to.equal(0);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { PathMap } from '../../src/proxy/path-map';
-import { napcatSendTimeoutMs } from '../../src/proxy/napcat-timeout';
+import { laneHoldMs, napcatSendTimeoutMs } from '../../src/proxy/napcat-timeout';
 
 describe('proxy/path-map', () => {
   it('is the identity without pairs', () => {
@@ -37,5 +37,9 @@ describe('proxy/napcat-timeout', () => {
     expect(napcatSendTimeoutMs(config, 0, '5000')).to.equal(5000);
     expect(napcatSendTimeoutMs(config, 0, 99_999_999)).to.equal(1_800_000);
     expect(napcatSendTimeoutMs(config, 0, 0)).to.equal(10_000);
+  });
+  it('a lane holds a send for the timeout plus a fifth of it (at least 2 s) for NapCat\'s work before its timer', () => {
+    expect(laneHoldMs(config, 0)).to.equal(12_000);
+    expect(laneHoldMs(config, 0, 60_000)).to.equal(72_000);
   });
 });

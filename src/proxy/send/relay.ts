@@ -9,7 +9,7 @@ import { RetryPolicy } from '../../flight/retry';
 import { isRetryableSendError } from '../../flight/retryable';
 import type { Logger } from '../../logger';
 import type { NapcatTimeout } from '../config/settings';
-import { napcatSendTimeoutMs } from '../napcat-timeout';
+import { laneHoldMs } from '../napcat-timeout';
 import { failedReply, isFailed, messageOf, type OneBotReply } from '../replies';
 import type { RewritePolicy, UpstreamCall } from '../rewrite';
 import type { ProxyStats } from '../stats';
@@ -86,7 +86,7 @@ export class SendRelay {
 
   async #send(request: SendRequest, plan: SendPlan, call: UpstreamCall, signal: AbortSignal | undefined): Promise<OneBotReply> {
     const { lanes, stats, logger } = this.#deps;
-    const holdMs = napcatSendTimeoutMs(this.#deps.napcatTimeout(), plan.bytes, request.params.timeout);
+    const holdMs = laneHoldMs(this.#deps.napcatTimeout(), plan.bytes, request.params.timeout);
     let attempts = 0;
     const reply = await this.#deps.retry().withRetry(
       () => {

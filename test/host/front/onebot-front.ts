@@ -7,7 +7,6 @@
 // listens on the same port again, as a restarted NapCat would.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import json5 from 'json5';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ActionMap } from '../actions';
 import type { RequestToolkit } from '../actions/action';
@@ -15,6 +14,7 @@ import { errorResponse, okResponse } from '../actions/response';
 import { authorized } from './auth';
 import { closeServer, listen, readBody, sendJson } from './http-util';
 import { lifecycleConnect } from './meta-events';
+import { parseLikeNapCat } from './parse';
 import { ReverseClient, type ReverseClientOptions } from './reverse-client';
 import { handleWsFrame, sendIfOpen } from './ws-frames';
 
@@ -91,7 +91,7 @@ export class OneBotFront {
       body = Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
     } else if (raw.length > 0) {
       try {
-        body = { ...(json5.parse(raw.toString('utf8') || '{}') as Record<string, unknown>) };
+        body = { ...(parseLikeNapCat(raw.toString('utf8') || '{}') as Record<string, unknown>) };
       } catch {
         res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
         res.end('Invalid JSON');

@@ -28,6 +28,8 @@ export interface RewriteOptions {
 }
 
 const PROBE_NAME = 'napcat-media-cache-probe';
+/** A NapCat that does not answer the probe in this time is taken as not reading the store. */
+const PROBE_TIMEOUT_MS = 10_000;
 
 export class RewritePolicy {
   readonly #options: RewriteOptions;
@@ -93,8 +95,12 @@ export class RewritePolicy {
     try {
       await mkdir(dir, { recursive: true });
       await writeFile(file, randomUUID());
-      const reply = await call('download_file', { url: fileUri(file), name: PROBE_NAME });
-      this.#state = isFailed(reply) ? 'unproven' : 'proven';
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const reply = await Promise.race([
+        call('download_file', { url: fileUri(file), name: PROBE_NAME }),
+        new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), PROBE_TIMEOUT_MS))),
+      ]).finally(() => clearTimeout(timer));
+      this.#state = reply && !isFailed(reply) ? 'proven' : 'unproven';
     } catch {
       this.#state = 'unproven';
     } finally {

@@ -1,9 +1,10 @@
-// Which frames from a bot the proxy acts on. Only a frame that may name a media-sending
-// action is parsed at all (a byte search first), so pass-through traffic costs no parse.
+// Which frames from a bot the proxy acts on: a media-sending action that carries media.
+// Only a frame that may name such an action is parsed at all (a byte search first), so
+// pass-through traffic costs no parse.
 // JSON first; json5 (what NapCat itself accepts) second; a frame neither can read passes
 // to NapCat untouched, and NapCat answers it as it would.
 import json5 from 'json5';
-import { sendActionOf } from '../../onebot/send-actions';
+import { sendActionOf, sendMediaSlots } from '../../onebot/send-actions';
 import { isRecord } from '../../onebot/segment';
 
 export type BotFrame =
@@ -19,7 +20,8 @@ export function inspectBotFrame(data: Buffer): BotFrame {
   const base = sendActionOf(frame.action);
   // NapCat reads a missing or falsy `params` as {}; anything else that is not an object is NapCat's to refuse.
   const params = frame.params ? frame.params : {};
-  if (!base || !isRecord(params)) return { kind: 'pass' };
+  // A send without media (text, a reply) passes at once, in order, as the bytes it was.
+  if (!base || !isRecord(params) || sendMediaSlots(base, params).length === 0) return { kind: 'pass' };
   return { kind: 'send', action: frame.action, base, params, echo: frame.echo };
 }
 

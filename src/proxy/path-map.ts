@@ -42,8 +42,9 @@ function longest(pairs: readonly Pair[], side: keyof Pair, path: string): Pair |
     .sort((a, b) => b[side].length - a[side].length)[0];
 }
 
+/** Without trailing separators; the root `/` becomes '' so that every path continues it. */
 function trimEnd(p: string): string {
-  return p.length > 1 ? p.replace(/[\\/]+$/, '') : p;
+  return p.replace(/[\\/]+$/, '');
 }
 
 /** Appends a rest that starts with a separator (or is empty), in the target's own separator. */

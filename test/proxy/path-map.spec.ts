@@ -19,6 +19,12 @@ describe('proxy/path-map', () => {
     expect(map.toHost('/elsewhere/y')).to.equal('/elsewhere/y');
   });
 
+  it('maps the root as a prefix of everything', () => {
+    const map = new PathMap(['/=/mnt/host']);
+    expect(map.toNapcat('/tmp/x.png')).to.equal('/mnt/host/tmp/x.png');
+    expect(map.toHost('/mnt/host/tmp/x.png')).to.equal('/tmp/x.png');
+  });
+
   it('writes Windows separators for a Windows NapCat', () => {
     const map = new PathMap(['/srv/cache=C:\\napcat\\cache']);
     expect(map.toNapcat('/srv/cache/content/ab/x.png')).to.equal('C:\\napcat\\cache\\content\\ab\\x.png');

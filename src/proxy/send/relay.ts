@@ -69,29 +69,42 @@ export class SendRelay {
     }
     if (!plan) return 'pass';
     try {
-      const rewritten = rewrite.active ? this.#rewrite(plan.rewrites) : [];
+      let rewritten = rewrite.active ? this.#rewrite(plan.rewrites) : [];
       if (plan.keys.length === 0 && rewritten.length === 0) return 'pass';
       stats.media.add('sendsSeen');
       stats.media.addedLatency(performance.now() - started);
-      const reply = await this.#send(request, plan, call, signal);
-      if (rewritten.length === 0 || !rewrite.isPathError(reply)) return reply;
-      rewrite.disable(messageOf(reply).split('\n')[0]);
+      let unreadable = false;
+      const attempt = async () => {
+        // Rewriting may have been turned off while this send waited: it then goes as it came.
+        if (rewritten.length > 0 && !rewrite.active) {
+          await this.#undo(rewritten);
+          rewritten = [];
+        }
+        const reply = await call(request.action, request.params);
+        if (rewritten.length > 0 && rewrite.isPathError(reply)) {
+          // Turned off before the lane moves on, so the sends behind it do not try the same.
+          unreadable = true;
+          rewrite.disable(messageOf(reply).split('\n')[0]);
+        }
+        return reply;
+      };
+      const reply = await this.#send(request, plan, signal, attempt);
+      if (!unreadable) return reply;
       stats.media.fallback('REWRITE_UNREADABLE');
-      await this.#undo(rewritten);
-      return await this.#send(request, plan, call, signal);
+      return await this.#send(request, plan, signal, attempt);
     } finally {
       for (const lease of plan.leases) lease.release();
     }
   }
 
-  async #send(request: SendRequest, plan: SendPlan, call: UpstreamCall, signal: AbortSignal | undefined): Promise<OneBotReply> {
+  async #send(request: SendRequest, plan: SendPlan, signal: AbortSignal | undefined, attempt: () => Promise<OneBotReply>): Promise<OneBotReply> {
     const { lanes, stats, logger } = this.#deps;
     const holdMs = laneHoldMs(this.#deps.napcatTimeout(), plan.bytes, request.params.timeout);
     let attempts = 0;
     const reply = await this.#deps.retry().withRetry(
       () => {
         attempts++;
-        return lanes.run(plan.keys, holdMs, () => call(request.action, request.params), (o) => o.ok && isFailed(o.value) && NAPCAT_TIMEOUT.test(messageOf(o.value)), signal);
+        return lanes.run(plan.keys, holdMs, attempt, (o) => o.ok && isFailed(o.value) && NAPCAT_TIMEOUT.test(messageOf(o.value)), signal);
       },
       {
         isRetryable: (o) => o.ok && isFailed(o.value) && isRetryableSendError(messageOf(o.value)),

@@ -32,7 +32,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const version = typeof __PROXY_VERSION__ === 'string' ? __PROXY_VERSION__ : 'dev';
   const proxy = await MediaProxy.start(loaded.config, { logger, version });
   const mode = settings.reverse ? `反向 / reverse → ${settings.reverse}` : `${settings.upstream.startsWith('http') ? 'HTTP' : '正向 / forward WebSocket'} → ${settings.upstream}`;
-  logger.info(`媒体缓存代理已启动 / media cache proxy listening on ${proxy.url} (${mode}); 状态页 / status page: ${proxy.url}/status${settings.token ? '?token=…' : ''}`);
+  logger.info(`媒体缓存代理 ${version} 已启动 / media cache proxy ${version} listening on ${proxy.url} (${mode}); 状态页 / status page: ${proxy.url}/status${settings.token ? '?token=…' : ''}`);
   if (!settings.token && !/^(127\.|\[::1\]|localhost)/.test(settings.listen)) {
     logger.warn('未设置 --token，任何能连到此端口的人都能代发消息 / no --token set: anyone who reaches this port can send as the bot');
   }

@@ -14,8 +14,11 @@ import { isFailed, messageOf, type OneBotReply } from './replies';
 
 export type RewriteState = 'off' | 'unknown' | 'mapped' | 'proven' | 'unproven' | 'disabled';
 
-/** One request to NapCat and its reply. */
-export type UpstreamCall = (action: string, params: Record<string, unknown>) => Promise<OneBotReply>;
+/**
+ * One request to NapCat and its reply. `asSent` says the params are exactly what the bot sent,
+ * so a caller holding the bot's bytes may send those instead of serializing the params again.
+ */
+export type UpstreamCall = (action: string, params: Record<string, unknown>, asSent?: boolean) => Promise<OneBotReply>;
 
 export interface RewriteOptions {
   mode: 'auto' | 'off';

@@ -74,13 +74,14 @@ export class SendRelay {
       stats.media.add('sendsSeen');
       stats.media.addedLatency(performance.now() - started);
       let unreadable = false;
+      const asSent = rewritten.length === 0;
       const attempt = async () => {
         // Rewriting may have been turned off while this send waited: it then goes as it came.
         if (rewritten.length > 0 && !rewrite.active) {
           await this.#undo(rewritten);
           rewritten = [];
         }
-        const reply = await call(request.action, request.params);
+        const reply = await call(request.action, request.params, asSent);
         if (rewritten.length > 0 && rewrite.isPathError(reply)) {
           // Turned off before the lane moves on, so the sends behind it do not try the same.
           unreadable = true;
@@ -139,7 +140,7 @@ export class SendRelay {
     return done;
   }
 
-  /** Puts the media back as the bot sent them (base64 from the store file, which the lease keeps). */
+  /** Puts the media back as the bot sent them (the same value; base64 rebuilt from the store file, which the lease keeps). */
   async #undo(rewritten: readonly Rewrite[]): Promise<void> {
     for (const r of rewritten) {
       if (r.original.kind === 'url') r.slot.replace(r.original.url);

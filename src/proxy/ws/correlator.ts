@@ -22,13 +22,16 @@ export class Correlator {
     return this.#pending.size;
   }
 
-  /** Sends `{action, params, echo}` with `send` and resolves with NapCat's reply to it. */
-  request(send: (text: string) => void, action: string, params: Record<string, unknown>): Promise<OneBotReply> {
+  /**
+   * Sends a request with an echo of the proxy's own and resolves with NapCat's reply to it.
+   * `frame(echo)` gives the bytes (or text) to send for that echo.
+   */
+  request(send: (data: Buffer | string) => void, frame: (echo: string) => Buffer | string): Promise<OneBotReply> {
     const echo = `${PREFIX}${this.#next++}`;
     return new Promise<OneBotReply>((resolve, reject) => {
       this.#pending.set(echo, { resolve, reject });
       try {
-        send(JSON.stringify({ action, params, echo }));
+        send(frame(echo));
       } catch (error) {
         this.#pending.delete(echo);
         reject(error);

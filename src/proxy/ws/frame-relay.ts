@@ -10,7 +10,7 @@ import { failedReply, RETCODE_WS, SHUTTING_DOWN, UpstreamUnavailable, type OneBo
 import type { SendRelay } from '../send/relay';
 import type { ProxyStats } from '../stats';
 import { Correlator } from './correlator';
-import { echoOf, inspectBotFrame } from './inspect';
+import { echoOf, inspectBotFrame, withEcho } from './inspect';
 
 export interface NapcatSide {
   readonly isOpen: boolean;
@@ -64,9 +64,10 @@ export class FrameRelay {
     const echo = frame.echo ?? '';
     if (this.#ctx.draining()) return this.#reply(failedReply(SHUTTING_DOWN, RETCODE_WS, echo));
     this.#inFlight++;
-    const call = async (action: string, params: Record<string, unknown>): Promise<OneBotReply> => {
+    const call = async (action: string, params: Record<string, unknown>, asSent = false): Promise<OneBotReply> => {
       await this.#whenOpen();
-      return this.#correlator.request((text) => this.#napcat.send(text, false), action, params);
+      const frameFor = (proxyEcho: string) => (asSent && frame.json && withEcho(data, proxyEcho)) || JSON.stringify({ action, params, echo: proxyEcho });
+      return this.#correlator.request((bytes) => this.#napcat.send(bytes, isBinary && typeof bytes !== 'string'), frameFor);
     };
     this.#ctx.sends
       .relay({ action: frame.action, base: frame.base, params: frame.params, retcode: RETCODE_WS }, call, this.#abort.signal)

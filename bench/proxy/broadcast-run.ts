@@ -33,6 +33,7 @@ export interface BroadcastRun {
   answerMaxMs: number;
   napcat: ProcessSample;
   proxyCpuMs?: number;
+  proxyPeakRssBytes?: number;
   proxy?: ProxySnapshot;
   errors: Record<string, number>;
 }
@@ -71,6 +72,7 @@ export async function runBroadcast(scenario: BroadcastScenario, mode: ProxyMode,
       const proxyCpuMs = proxy && proxyCpu0 !== undefined ? proxy.cpuMs() - proxyCpu0 : undefined;
       host.tell({ type: 'stop' });
       const napcat = (await host.next('sample')).sample;
+      const proxyPeakRssBytes = proxy?.peakRssBytes();
       const proxyStats = await proxy?.stop();
       proxy = undefined;
       return {
@@ -86,6 +88,7 @@ export async function runBroadcast(scenario: BroadcastScenario, mode: ProxyMode,
         answerMaxMs: Math.max(...answered),
         napcat,
         proxyCpuMs,
+        proxyPeakRssBytes,
         proxy: proxyStats,
         errors: Object.fromEntries(result.errors),
       };

@@ -19,6 +19,8 @@ export interface ProxyChild {
   wsUrl: string;
   /** CPU of the proxy process so far (Linux /proc; NaN elsewhere). */
   cpuMs(): number;
+  /** Its peak resident memory so far (VmHWM, Linux; NaN elsewhere). */
+  peakRssBytes(): number;
   /** The proxy's /stats, then SIGINT and its exit. */
   stop(): Promise<ProxySnapshot>;
 }
@@ -28,6 +30,15 @@ function cpuOf(child: ChildProcess): number {
     const fields = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
     // utime and stime, fields 14 and 15 of the line (11 and 12 after the command), in clock ticks.
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function peakRssOf(child: ChildProcess): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : Number.NaN;
   } catch {
     return Number.NaN;
   }
@@ -52,6 +63,7 @@ export async function spawnProxy(options: ProxyOptions): Promise<ProxyChild> {
     url,
     wsUrl: url.replace(/^http/, 'ws'),
     cpuMs: () => cpuOf(child),
+    peakRssBytes: () => peakRssOf(child),
     async stop() {
       const body = (await (await fetch(`${url}/stats`)).json()) as { data: ProxySnapshot };
       child.kill('SIGINT');

@@ -57,11 +57,12 @@ function overview(scenario: BroadcastScenario, runs: readonly BroadcastRun[]): s
       formatMs(m((r) => r.napcat.cpuMs / r.sends)),
       formatBytes(m((r) => r.napcat.peakRssBytes)),
       mine[0]?.proxyCpuMs === undefined ? '—' : formatMs(m((r) => (r.proxyCpuMs ?? 0) / r.sends)),
+      mine[0]?.proxyPeakRssBytes === undefined ? '—' : formatBytes(m((r) => r.proxyPeakRssBytes ?? 0)),
       mine[0]?.proxy ? String(m((r) => r.proxy?.proxy.lanes.queued ?? 0)) : '—',
     ];
   });
   return `${scenario.title} (${scenario.id})\n${renderTable(
-    ['模式 / mode', '首次失败 / 1st-try fail', '最终失败 / failed', '全部送达 / deliver all', '最后回复 / last answer', '传输 / transfers', '临时文件 / temp', 'NapCat CPU/条', 'NapCat 峰值 RSS', '代理 CPU/条 / proxy', '排队 / queued'],
+    ['模式 / mode', '首次失败 / 1st-try fail', '最终失败 / failed', '全部送达 / deliver all', '最后回复 / last answer', '传输 / transfers', '临时文件 / temp', 'NapCat CPU/条', 'NapCat 峰值 RSS', '代理 CPU/条 / proxy', '代理峰值 RSS / proxy RSS', '排队 / queued'],
     rows,
   )}`;
 }

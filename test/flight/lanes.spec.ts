@@ -162,18 +162,42 @@ describe('Lanes', () => {
     expect(lanes.stats()).to.include({ lanes: 0, running: 0 });
   });
 
-  it('an outage costs the queue about two hold limits, not one per waiter', async () => {
-    clock = sinon.useFakeTimers();
-    const lanes = new Lanes({ maxConcurrent: 100 });
-    const holdMs = 10_000;
-    // Every send "times out" after holdMs, as NapCat answers when the kernel never does.
-    const send = () => new Promise<string>((resolve) => setTimeout(() => resolve('Timeout'), holdMs));
+  for (const [what, keyOf] of [
+    ['one content', () => 'k'],
+    ['twenty contents', (i: number) => `k${i}`],
+  ] as const) {
+    it(`an outage of ${what} costs the queue about two hold limits, not one per waiter or per slot`, async () => {
+      clock = sinon.useFakeTimers();
+      const lanes = new Lanes({ maxConcurrent: 2 });
+      const holdMs = 10_000;
+      // Every send "times out" after holdMs, as NapCat answers when the kernel never does.
+      const send = () => new Promise<string>((resolve) => setTimeout(() => resolve('Timeout'), holdMs));
+      const timedOut = (o: { ok: boolean; value?: unknown }) => o.ok && o.value === 'Timeout';
+      const ended: number[] = [];
+      const runs = Array.from({ length: 20 }, (_, i) => lanes.run([keyOf(i)], holdMs, send, timedOut).then(() => ended.push(Date.now())));
+      await clock.tickAsync(5 * holdMs);
+      await Promise.all(runs);
+      expect(Math.max(...ended)).to.be.at.most(2 * holdMs);
+    });
+  }
+
+  it('once a send comes back in time after an outage, the cap applies again', async () => {
+    const lanes = new Lanes({ maxConcurrent: 1 });
+    const log: string[] = [];
     const timedOut = (o: { ok: boolean; value?: unknown }) => o.ok && o.value === 'Timeout';
-    const ended: number[] = [];
-    const runs = Array.from({ length: 20 }, () => lanes.run(['k'], holdMs, send, timedOut).then(() => ended.push(Date.now())));
-    await clock.tickAsync(3 * holdMs);
+    await lanes.run(['a'], 0, async () => 'Timeout', timedOut);
+    const during = ['x', 'y'].map((n) => controlled(log, n));
+    const runs = during.map((c, i) => lanes.run([`d${i}`], 0, c.send, timedOut));
+    await flush();
+    expect(log, 'the cap gives way while the outage lasts').to.deep.equal(['start x', 'start y']);
+    for (const c of during) c.done.resolve('ok');
     await Promise.all(runs);
-    expect(Math.max(...ended)).to.be.at.most(2 * holdMs);
+    const after = ['p', 'q'].map((n) => controlled(log, n));
+    const next = after.map((c, i) => lanes.run([`e${i}`], 0, c.send, timedOut));
+    await flush();
+    expect(log.slice(4), 'one at a time again').to.deep.equal(['start p']);
+    for (const c of after) c.done.resolve('ok');
+    await Promise.all(next);
   });
 
   it('an aborted waiter leaves its lane without running; a running send is never interrupted', async () => {

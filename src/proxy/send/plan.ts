@@ -20,8 +20,11 @@ const SHARED_COPY_USES = new Set(['image', 'record', 'video']);
 export interface Rewrite {
   slot: MediaSlot;
   lease: Lease;
-  /** The reference as the bot wrote it when it is short (a URL); base64 is rebuilt from the store file. */
-  original: MediaRef;
+  /**
+   * The URL the bot wrote, to put back if NapCat cannot read the store; base64 is rebuilt from
+   * the store file instead, so its megabytes of text are not kept while the send waits.
+   */
+  url?: string;
 }
 
 export interface SendPlan {
@@ -104,7 +107,7 @@ export class SendPlanner {
     }
     plan.leases.push(lease);
     plan.bytes += lease.media.size;
-    plan.rewrites.push({ slot, lease, original: ref });
+    plan.rewrites.push({ slot, lease, url: ref.kind === 'url' ? ref.url : undefined });
     return lease.media.md5;
   }
 

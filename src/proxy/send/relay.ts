@@ -27,6 +27,12 @@ export interface SendRequest {
   params: Record<string, unknown>;
   /** NapCat's retcode for a thrown error on this endpoint (1200 WebSocket, 200 HTTP). */
   retcode: number;
+  /**
+   * Called once the send is sure to go through the proxy (no `pass`); `asSent` says whether the
+   * bot's own bytes still describe it (nothing rewritten). A caller holding those bytes for a
+   * `pass` can let them go when not.
+   */
+  committed?(asSent: boolean): void;
 }
 
 export interface RelayDeps {
@@ -75,6 +81,7 @@ export class SendRelay {
       stats.media.addedLatency(performance.now() - started);
       let unreadable = false;
       const asSent = rewritten.length === 0;
+      request.committed?.(asSent);
       const attempt = async () => {
         // Rewriting may have been turned off while this send waited: it then goes as it came.
         if (rewritten.length > 0 && !rewrite.active) {
@@ -143,7 +150,7 @@ export class SendRelay {
   /** Puts the media back as the bot sent them (the same value; base64 rebuilt from the store file, which the lease keeps). */
   async #undo(rewritten: readonly Rewrite[]): Promise<void> {
     for (const r of rewritten) {
-      if (r.original.kind === 'url') r.slot.replace(r.original.url);
+      if (r.url !== undefined) r.slot.replace(r.url);
       else r.slot.replace(`base64://${(await readFile(r.lease.media.path)).toString('base64')}`);
     }
   }

@@ -64,15 +64,21 @@ export class FrameRelay {
     const echo = frame.echo ?? '';
     if (this.#ctx.draining()) return this.#reply(failedReply(SHUTTING_DOWN, RETCODE_WS, echo));
     this.#inFlight++;
+    // The bot's bytes: for a `pass`, and to send again with the proxy's echo while nothing was
+    // rewritten. Once rewritten, they are let go (a queued 1 MB image is 1.4 MB of them).
+    let raw: Buffer | undefined = data;
     const call = async (action: string, params: Record<string, unknown>, asSent = false): Promise<OneBotReply> => {
       await this.#whenOpen();
-      const frameFor = (proxyEcho: string) => (asSent && frame.json && withEcho(data, proxyEcho)) || JSON.stringify({ action, params, echo: proxyEcho });
+      const frameFor = (proxyEcho: string) => (asSent && frame.json && raw && withEcho(raw, proxyEcho)) || JSON.stringify({ action, params, echo: proxyEcho });
       return this.#correlator.request((bytes) => this.#napcat.send(bytes, isBinary && typeof bytes !== 'string'), frameFor);
     };
+    const committed = (asSent: boolean) => {
+      if (!asSent) raw = undefined;
+    };
     this.#ctx.sends
-      .relay({ action: frame.action, base: frame.base, params: frame.params, retcode: RETCODE_WS }, call, this.#abort.signal)
+      .relay({ action: frame.action, base: frame.base, params: frame.params, retcode: RETCODE_WS, committed }, call, this.#abort.signal)
       .then(
-        (result) => (result === 'pass' ? this.#toNapcat(data, isBinary) : this.#reply({ ...result, echo })),
+        (result) => (result === 'pass' ? this.#toNapcat(raw!, isBinary) : this.#reply({ ...result, echo })),
         (error: unknown) => {
           if (error instanceof LaneAbortError) return this.#reply(failedReply(SHUTTING_DOWN, RETCODE_WS, echo));
           if (error instanceof UpstreamUnavailable) {

@@ -31,7 +31,7 @@ export type ProxyScenario = BroadcastScenario | PassThroughScenario;
 
 export const PROXY_SCENARIOS: readonly ProxyScenario[] = [
   { kind: 'broadcast', id: 'proxy-b64-1mb-200', title: '1 MB base64 × 200 群 / 200 groups', sizeBytes: MiB, sends: 200, distinct: 1, modes: ['baseline', 'plugin', 'proxy', 'proxy-shared'] },
-  { kind: 'broadcast', id: 'proxy-distinct3-60', title: '3 张不同图片 × 60 交错 / 3 distinct × 60 interleaved', sizeBytes: MiB, sends: 180, distinct: 3, modes: ['baseline', 'plugin', 'proxy'] },
+  { kind: 'broadcast', id: 'proxy-distinct3-60', title: '3 张不同图片 × 60 交错 / 3 distinct × 60 interleaved', sizeBytes: MiB, sends: 180, distinct: 3, modes: ['baseline', 'plugin', 'proxy', 'proxy-shared'] },
   { kind: 'broadcast', id: 'proxy-outage', title: '每次都超时 × 20 / every attempt times out × 20', sizeBytes: MiB, sends: 20, distinct: 1, modes: ['baseline', 'proxy'], outage: true },
   { kind: 'pass-through', id: 'proxy-passthrough', title: '10,000 次 get_status 与 10,000 个事件 / 10,000 get_status and 10,000 events', calls: 10_000, events: 10_000 },
 ];

@@ -154,6 +154,7 @@ export class MediaProxy {
     await Promise.all([...this.#sessions].map((s) => s.drain(deadline)));
     this.#server.closeAllConnections();
     for (const ws of this.#wss.clients) ws.terminate();
+    this.#http?.close();
     await closed;
     await this.store.close();
   }

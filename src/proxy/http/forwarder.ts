@@ -47,6 +47,11 @@ export class HttpForwarder {
     this.#agent = new (deps.upstream.protocol === 'https:' ? https : http).Agent({ keepAlive: true });
   }
 
+  /** Lets the kept-alive connections to NapCat go. */
+  close(): void {
+    this.#agent.destroy();
+  }
+
   async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     this.#deps.stats.counters.httpRequests++;
     const url = new URL(req.url ?? '/', 'http://proxy');

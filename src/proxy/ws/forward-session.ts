@@ -6,10 +6,10 @@
 // When the bot leaves, the NapCat connection stays until the media sends it carries end.
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
-import { SHUTTING_DOWN, UpstreamUnavailable } from '../replies';
+import { UpstreamUnavailable } from '../replies';
 import { FrameRelay } from './frame-relay';
 import { WsLink } from './link';
-import { bearer, idleBy, sendableCode, withoutToken, type Session, type SessionDeps } from './session';
+import { bearer, closeWhenIdle, drainRelay, sendableCode, withoutToken, type Session, type SessionDeps } from './session';
 
 export interface ForwardDeps extends SessionDeps {
   /** NapCat's WebSocket base URL (`ws://host:port[/prefix]`). */
@@ -72,20 +72,16 @@ export class ForwardSession implements Session {
     bot.on('message', (data, isBinary) => this.#relay.fromBot(data as Buffer, isBinary));
     this.closed = new Promise((resolve) => {
       bot.once('close', () => {
-        void this.#relay.idle().then(() => {
-          link.close(1000);
-          resolve();
-        });
+        void closeWhenIdle(this.#relay, link).then(resolve);
       });
     });
   }
 
-  async drain(deadline: number): Promise<void> {
+  drain(deadline: number): Promise<void> {
     this.#draining = true;
-    await idleBy(this.#relay, deadline);
-    this.#relay.abortWaiting();
-    this.#link.close(1001);
-    this.#relay.napcatClosed(SHUTTING_DOWN);
-    this.#bot.close(1001, 'proxy shutting down');
+    return drainRelay(this.#relay, deadline, () => {
+      this.#link.close(1001);
+      this.#bot.close(1001, 'proxy shutting down');
+    });
   }
 }

@@ -6,10 +6,10 @@
 // the session: it reconnects by itself, and a new session starts then.
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import { SHUTTING_DOWN, UpstreamUnavailable } from '../replies';
+import { UpstreamUnavailable } from '../replies';
 import { FrameRelay } from './frame-relay';
 import { WsLink } from './link';
-import { bearer, idleBy, type Session, type SessionDeps } from './session';
+import { bearer, closeWhenIdle, drainRelay, type Session, type SessionDeps } from './session';
 
 export interface ReverseDeps extends SessionDeps {
   /** The bot's reverse WebSocket URL. */
@@ -82,21 +82,17 @@ export class ReverseSession implements Session {
     this.closed = new Promise((resolve) => {
       napcat.once('close', () => {
         this.#relay.napcatClosed('NapCat 关闭了连接 / NapCat closed the connection');
-        void this.#relay.idle().then(() => {
-          link.close(1000);
-          resolve();
-        });
+        void closeWhenIdle(this.#relay, link).then(resolve);
       });
     });
   }
 
-  async drain(deadline: number): Promise<void> {
+  drain(deadline: number): Promise<void> {
     this.#draining = true;
-    await idleBy(this.#relay, deadline);
-    this.#relay.abortWaiting();
-    this.#relay.napcatClosed(SHUTTING_DOWN);
-    this.#napcat.close(1001, 'proxy shutting down');
-    this.#link.close(1001);
+    return drainRelay(this.#relay, deadline, () => {
+      this.#napcat.close(1001, 'proxy shutting down');
+      this.#link.close(1001);
+    });
   }
 
   #toBot(data: Buffer | string, isBinary: boolean): void {

@@ -1,6 +1,8 @@
 // What every WebSocket session (one bot connection, one NapCat connection) shares: the
 // relay context, the back-off, and the way a session ends (drain, then close).
+import { SHUTTING_DOWN } from '../replies';
 import type { FrameRelay, RelayContext } from './frame-relay';
+import type { WsLink } from './link';
 
 export interface SessionDeps extends RelayContext {
   /** Reconnect back-off, ms. */
@@ -31,9 +33,20 @@ export function bearer(token: string): Record<string, string> {
   return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
-/** Waits for the relay's media sends to end, or for `deadline` (a Date.now() value). */
-export async function idleBy(relay: FrameRelay, deadline: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([relay.idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
+/** The inbound side closed: the outbound link closes once the media sends it carries have ended. */
+export function closeWhenIdle(relay: FrameRelay, link: WsLink): Promise<void> {
+  return relay.idle().then(() => link.close(1000));
+}
+
+/**
+ * A session's part of a shutdown: wait for its media sends (until `deadline`, a Date.now()
+ * value), drop those still waiting, answer the proxy's own requests as shut down, then close.
+ */
+export async function drainRelay(relay: FrameRelay, deadline: number, closeBoth: () => void): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([relay.idle(), new Promise<void>((resolve) => (timer = setTimeout(() => resolve(), Math.max(0, deadline - Date.now()))))]);
   clearTimeout(timer);
+  relay.abortWaiting();
+  relay.napcatClosed(SHUTTING_DOWN);
+  closeBoth();
 }

@@ -34,6 +34,17 @@ describe('proxy: HTTP', function () {
     expect(unknown).to.include({ retcode: 200, message: '不支持的Api nope' });
   });
 
+  it('a GET whose query carries a CQ-code image is a media send too', async () => {
+    await setUp();
+    // Small: a query beyond Node's 16 KB header limit is refused (431) by NapCat's server as by ours.
+    const image = makePng({ bytes: 4_000, seed: 55 }).toString('base64');
+    const query = new URLSearchParams({ user_id: '9', message: `[CQ:image,file=base64://${image}]` });
+    const reply = (await (await fetch(`${url}/send_private_msg?${query}`)).json()) as Record<string, unknown>;
+    expect(reply).to.include({ status: 'ok' });
+    expect(fixture.proxy.stats.snapshot().sends.seen).to.equal(1);
+    expect(host.counters.tempFilesWritten, 'rewritten to the store').to.equal(0);
+  });
+
   it('a broadcast over HTTP: 0 failures, one transfer, no temp files', async () => {
     await setUp();
     const image = makePng({ bytes: 500_000, seed: 52 });

@@ -98,8 +98,22 @@ describe('proxy/send relay', function () {
     expect(fake.seen[0].params.message).to.equal(`[CQ:image,file=base64://${b64}]`);
     // A text-only message has no media: the frame passes untouched.
     expect(await relay.relay(request('hello'), fake.call)).to.equal('pass');
-    // A NapCat file token cannot be keyed and nothing is rewritten: pass.
-    expect(await relay.relay(request([{ type: 'image', data: { file: 'napcat-token-xyz' } }]), fake.call)).to.equal('pass');
+  });
+
+  it('keys a reference it cannot read (NapCat\'s own file token of a received image) by itself', async () => {
+    const { relay } = build({ mode: 'off' });
+    let inside = 0;
+    let worst = 0;
+    const call = async () => {
+      worst = Math.max(worst, ++inside);
+      await new Promise((r) => setTimeout(r, 5));
+      inside--;
+      return ok();
+    };
+    const token = '3B1F1E3A6C2D4E5F.image';
+    const replies = await Promise.all(Array.from({ length: 5 }, () => relay.relay(request([{ type: 'image', data: { file: token } }]), call)));
+    expect(replies.every((r) => r !== 'pass' && r.status === 'ok')).to.equal(true);
+    expect(worst, 'one send of that token at a time').to.equal(1);
   });
 
   it('retries only `rich media transfer failed`, and says so when it still fails', async () => {

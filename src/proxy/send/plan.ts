@@ -28,7 +28,7 @@ export interface Rewrite {
 }
 
 export interface SendPlan {
-  /** Lane keys (md5, or `url:`/`path:` when the bytes are not known here). */
+  /** Lane keys (md5, or `url:`/`ref:` when the bytes are not known here). */
   keys: string[];
   /** Bytes of the media whose size is known. */
   bytes: number;
@@ -91,8 +91,9 @@ export class SendPlanner {
       case 'file':
         return this.#fileKey(this.#deps.paths.toHost(ref.path), ref.path, plan);
       case 'other':
-        // A bare path NapCat finds by existence first; anything else is NapCat's own token.
-        return ref.text.length <= MAX_PATH_CHARS ? this.#fileKey(this.#deps.paths.toHost(ref.text), undefined, plan) : undefined;
+        // A bare path NapCat finds by existence first; anything else is NapCat's own file token
+        // (a received image forwarded by its id, NapCat #764): the same token is the same file.
+        return ref.text.length <= MAX_PATH_CHARS ? this.#fileKey(this.#deps.paths.toHost(ref.text), ref.text, plan) : undefined;
     }
   }
 
@@ -111,13 +112,14 @@ export class SendPlanner {
     return lease.media.md5;
   }
 
-  async #fileKey(hostPath: string, napcatPath: string | undefined, plan: SendPlan): Promise<string | undefined> {
+  async #fileKey(hostPath: string, reference: string, plan: SendPlan): Promise<string> {
     const digest = await this.#deps.files.of(hostPath).catch(() => undefined);
     if (digest) {
       plan.bytes += digest.size;
       return digest.md5;
     }
-    // Not readable here (another machine): the same path still means the same file.
-    return napcatPath === undefined ? undefined : `path:${napcatPath}`;
+    // Not readable here (another machine, or not a path at all): the same reference still
+    // means the same file.
+    return `ref:${reference}`;
   }
 }

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createHost } from '../test/host/index';
+import { createHost, type HostOptions } from '../test/host/index';
 import { CpuProfile } from './harness/cpu-profile';
 import { PLUGIN_ID } from './harness/install';
 import type { ProcessSample } from './record';
@@ -17,11 +17,18 @@ export interface HostProcessSpec {
   qqDataRoot: string;
   uin: string;
   seed: number;
+  /** More host options (the proxy bench's outage sets a server that never answers). */
+  host?: Partial<HostOptions>;
 }
 
-export type ParentMessage = { type: 'start'; profile: boolean; profiledSends: number } | { type: 'stop' };
+export type ParentMessage =
+  | { type: 'start'; profile: boolean; profiledSends: number }
+  | { type: 'stop' }
+  // The proxy bench: push `count` events, one every `everyMs`, each stamped with its send time.
+  | { type: 'events'; count: number; everyMs: number };
 export type ChildMessage =
   | { type: 'ready'; wsUrl: string; pluginStatus: string }
+  | { type: 'events-sent' }
   | { type: 'started' }
   | { type: 'sample'; sample: ProcessSample }
   | { type: 'error'; message: string };
@@ -50,7 +57,7 @@ function owner(url: string): string | undefined {
 async function main(): Promise<void> {
   const spec = JSON.parse(process.env.BENCH_HOST ?? '{}') as HostProcessSpec;
   const send = (message: ChildMessage) => process.send?.(message);
-  const host = await createHost({ root: spec.root, qqDataRoot: spec.qqDataRoot, uin: spec.uin, seed: spec.seed, timeScale: 1 });
+  const host = await createHost({ ...spec.host, root: spec.root, qqDataRoot: spec.qqDataRoot, uin: spec.uin, seed: spec.seed, timeScale: 1 });
   const { wsUrl } = await host.front.start();
   send({ type: 'ready', wsUrl, pluginStatus: host.pluginManager.getPluginInfo(PLUGIN_ID)?.status ?? 'absent' });
 
@@ -77,6 +84,14 @@ async function main(): Promise<void> {
 
   process.on('message', (message: ParentMessage) => {
     void (async () => {
+      if (message.type === 'events') {
+        for (let i = 0; i < message.count; i++) {
+          host.front.emitEvent({ time: 0, self_id: Number(spec.uin), post_type: 'notice', notice_type: 'bench', seq: i, sent_at: performance.timeOrigin + performance.now() });
+          await new Promise((resolve) => setTimeout(resolve, message.everyMs));
+        }
+        send({ type: 'events-sent' });
+        return;
+      }
       if (message.type === 'start') {
         watchHeap();
         Object.assign(counters0, host.counters);

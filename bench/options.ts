@@ -8,10 +8,11 @@ export interface BenchOptions {
   help: boolean;
 }
 
-export type BenchCommand = { kind: 'matrix'; options: BenchOptions } | { kind: 'store'; args: string[] };
+export type BenchCommand = { kind: 'matrix'; options: BenchOptions } | { kind: 'store' | 'proxy'; args: string[] };
 
 export const BENCH_USAGE = `用法 / usage: npm run bench -- [选项 / options]
        npm run bench -- store [store bench 参数 / store bench args]
+       npm run bench -- proxy [--only ID,ID] [--repeats N]   （代理 / the sidecar proxy, bench/proxy/）
 
   --quick           小矩阵、3 次重复（约 2 分钟）/ smaller matrix, 3 repeats (about 2 minutes)
   --repeats N       每个场景每种模式重复次数 / repeats per scenario and mode (默认 / default 5；--quick 为 3)
@@ -21,7 +22,7 @@ export const BENCH_USAGE = `用法 / usage: npm run bench -- [选项 / options]
 `;
 
 export function parseBenchArgs(argv: readonly string[]): BenchCommand {
-  if (argv[0] === 'store') return { kind: 'store', args: argv.slice(1) };
+  if (argv[0] === 'store' || argv[0] === 'proxy') return { kind: argv[0], args: argv.slice(1) };
   const options: BenchOptions = { quick: false, repeats: 0, only: [], outDir: 'bench/results', help: false };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2) as [string, string | undefined];

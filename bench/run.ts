@@ -80,9 +80,9 @@ async function runMatrix(options: BenchOptions): Promise<void> {
   console.log(`结果 / results: ${files.json}, ${files.svg}`);
 }
 
-// The store bench parses its own flags: run its script with them untouched.
-function runStoreScript(args: readonly string[]): Promise<number> {
-  const script = fileURLToPath(new URL('./store.ts', import.meta.url));
+// The store and proxy benches parse their own flags: run their script with them untouched.
+function runScript(file: string, args: readonly string[]): Promise<number> {
+  const script = fileURLToPath(new URL(file, import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: 'inherit' });
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }
@@ -97,8 +97,8 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  if (command.kind === 'store') {
-    process.exitCode = await runStoreScript(command.args);
+  if (command.kind !== 'matrix') {
+    process.exitCode = await runScript(command.kind === 'store' ? './store.ts' : './proxy/run.ts', command.args);
     return;
   }
   if (command.options.help) {

@@ -19,7 +19,7 @@ export const CLIENT_RETRIES = 5;
 // Koishi's broadcast pause (peers.md §2.6); users' retry loops wait about as long.
 export const CLIENT_RETRY_DELAY_MS = 500;
 
-class HostChild {
+export class HostChild {
   private readonly inbox: ChildMessage[] = [];
   private readonly waiters: ((m: ChildMessage) => void)[] = [];
   readonly exited: Promise<number | null>;
@@ -50,7 +50,7 @@ class HostChild {
   }
 }
 
-function spawnHost(spec: HostProcessSpec): HostChild {
+export function spawnHost(spec: HostProcessSpec): HostChild {
   const child = fork(HOST_PROCESS, [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, BENCH_HOST: JSON.stringify(spec) },

@@ -1,3 +1,5 @@
 // Rebuild dist/ from scratch so a stale file never ships.
 import { rm } from 'node:fs/promises';
-await rm(new URL('../dist/napcat-plugin-media-cache/', import.meta.url), { recursive: true, force: true });
+for (const dir of ['napcat-plugin-media-cache', 'napcat-media-cache-proxy']) {
+  await rm(new URL(`../dist/${dir}/`, import.meta.url), { recursive: true, force: true });
+}

@@ -6,6 +6,8 @@ import type { OneBotAction, Payload } from './action';
 import type { OB11Response } from './response';
 import { SendForwardMsg, SendMsgBase } from './send-msg';
 import { CleanCache, GetLoginInfo, GetStatus, GetVersionInfo } from './system';
+import { DownloadFile } from './download-file';
+import { TestDownloadStream } from './test-stream';
 import { UploadFile } from './upload-file';
 
 export class ActionMap {
@@ -25,6 +27,8 @@ export class ActionMap {
       new GetLoginInfo(obContext, core),
       new GetStatus(obContext, core),
       new GetVersionInfo(obContext, core),
+      new DownloadFile(obContext, core),
+      new TestDownloadStream(obContext, core),
     ];
     for (const action of all) {
       for (const suffix of ['', '_async', '_rate_limited']) this.actions.set(action.actionName + suffix, action);

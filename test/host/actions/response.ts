@@ -7,7 +7,7 @@ export interface OB11Response<T = unknown> {
   message: string;
   wording: string;
   echo?: unknown;
-  stream?: 'normal-action';
+  stream?: 'normal-action' | 'stream-action';
 }
 
 export function okResponse<T>(data: T, echo?: unknown): OB11Response<T> {

@@ -30,11 +30,11 @@ export function bearer(req: http.IncomingMessage): string | undefined {
   return auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
 }
 
-/** Listens on 127.0.0.1, a free port; resolves the base URL. */
-export function listen(server: http.Server): Promise<string> {
+/** Listens on 127.0.0.1, on `port` or a free one (0); resolves the base URL. */
+export function listen(server: http.Server, port = 0): Promise<string> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       server.off('error', reject);
       resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     });

@@ -40,6 +40,22 @@ export function mediaOf(elements: unknown): { keys: string[]; paths: string[] } 
   return { keys, paths };
 }
 
+/**
+ * Puts back the `guildId` the peer came with before each attempt. NapCat's sendMsg reads a
+ * temp chat's guildId as the group it goes through, then overwrites it with the new msg id
+ * (core/apis/msg.ts): a retry with the peer as the first attempt left it would name the msg
+ * id as the group. After the last attempt the peer stays as NapCat left it.
+ */
+function peerAsGiven(peer: unknown): () => void {
+  if (peer === null || typeof peer !== 'object') return () => undefined;
+  const had = Object.hasOwn(peer, 'guildId');
+  const guildId = (peer as { guildId?: unknown }).guildId;
+  return () => {
+    if (had) (peer as { guildId?: unknown }).guildId = guildId;
+    else delete (peer as { guildId?: unknown }).guildId;
+  };
+}
+
 function retryPolicyOf(config: Readonly<MediaCacheConfig>): RetryPolicy {
   return new RetryPolicy({ ...config.retry });
 }
@@ -88,6 +104,7 @@ export class SendGate {
     if (!this.#deps.config().enabled || keys.length === 0) return original.apply(self, args);
     this.#deps.stats.add('sendsSeen');
     const retry = this.#retry;
+    const restorePeer = peerAsGiven(args[0]);
     try {
       // Each attempt passes the gate on its own: a send waiting out its back-off holds no
       // slot and no leadership, and the next waiter leads meanwhile.
@@ -97,6 +114,7 @@ export class SendGate {
             keys,
             async () => {
               await this.#ensureMedia(paths);
+              restorePeer();
               return original.apply(self, args);
             },
             (result) => Boolean(result),

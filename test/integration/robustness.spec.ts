@@ -127,6 +127,29 @@ describe('integration: bad input, a broken store, reloads', function () {
     hook.disable();
   });
 
+  it('a temp chat (private to a non-friend through a group) whose first attempt fails is retried through its group and delivered', async () => {
+    const peerOf = () => ({ chatType: 100, peerUid: 'u_4242', guildId: '765432' });
+    const sendTemp = async (host: Host) => {
+      host.kernel.msgService.injectTransferFailures(1);
+      const msgApi = host.oneBot.apis.MsgApi;
+      const peer = peerOf();
+      const { sendElements, deleteAfterSentFiles } = await msgApi.createSendElements([imageSegment(makePng({ bytes: 20_000, seed: 3 }))] as never, peer);
+      return msgApi.sendMsgWithOb11UniqueId(peer, sendElements, deleteAfterSentFiles).then(
+        () => 'ok',
+        (error: Error) => error.message,
+      );
+    };
+    const bare = await createHost({ timeScale: 0.25 });
+    const host = await hostWithPlugin({ timeScale: 0.25 }, { retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10 } });
+    hosts.push(bare, host);
+    expect(await sendTemp(bare), 'NapCat alone: the failure is answered').to.match(/rich media transfer failed/);
+    expect(await sendTemp(host)).to.equal('ok');
+    expect(host.kernel.msgService.tempChats, 'each attempt opened the chat through the group').to.deep.equal([
+      { peerUid: 'u_4242', fromGroupCode: '765432' },
+      { peerUid: 'u_4242', fromGroupCode: '765432' },
+    ]);
+  });
+
   it('transparency: the same requests give equal responses with and without the plugin (ids aside)', async () => {
     const bare = await createHost({ timeScale: 0.25 });
     const host = await hostWithPlugin({ timeScale: 0.25 });

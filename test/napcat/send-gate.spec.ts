@@ -37,6 +37,23 @@ describe('SendGate', () => {
     expect(deps.stats.snapshot().uploads.retries).to.equal(2);
   });
 
+  it('retries a temp chat through the group it came with, not the msg id NapCat wrote into peer.guildId', async () => {
+    const gate = new SendGate(fakeDeps());
+    const groups: string[] = [];
+    let calls = 0;
+    // NapCat's sendMsg: a temp chat's guildId is read as the group on entry, then overwritten.
+    const sendMsg = async (peer: { chatType: number; guildId?: string }) => {
+      if (peer.chatType === 100 && peer.guildId) groups.push(peer.guildId);
+      peer.guildId = `7${++calls}`;
+      if (calls === 1) throw richMediaFailed();
+      return { msgId: peer.guildId };
+    };
+    const peer = { chatType: 100, peerUid: 'u_9', guildId: '123456' };
+    expect(await gate.wrap(sendMsg as never)(peer, [pic('t')], 10_000)).to.deep.equal({ msgId: '72' });
+    expect(groups, 'the group each attempt saw').to.deep.equal(['123456', '123456']);
+    expect(peer.guildId, 'left as NapCat leaves it').to.equal('72');
+  });
+
   it('never retries a Timeout (it may have been delivered) nor any other error', async () => {
     const gate = new SendGate(fakeDeps());
     for (const error of [new Error('Timeout: NTEvent … "result": -1 rich media transfer failed'), new Error('EventChecker Failed: {"result": 5}')]) {

@@ -23,6 +23,8 @@ export async function nativeCopy(
   diskBandwidth: number,
   src: string,
   dst: string,
+  /** Told once both files are open, before any byte is written. */
+  onOpened?: () => void,
 ): Promise<NativeCopyResult> {
   const disk = new DiskPacer(clock, diskBandwidth);
   counters.nativeCopies++;
@@ -32,6 +34,7 @@ export async function nativeCopy(
   try {
     from = files.openRead(src, 'native-read');
     to = files.openWrite(dst);
+    onOpened?.();
     const buf = Buffer.allocUnsafe(COPY_CHUNK);
     for (let pos = 0; !clock.closed; ) {
       const n = fs.readSync(from.fd, buf, 0, COPY_CHUNK, pos);

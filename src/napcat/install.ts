@@ -49,13 +49,9 @@ export function installHooks(
   deps: Omit<HookDeps, 'copies' | 'sources' | 'repair' | 'latency'>,
   actions: { get(name: string): unknown } | undefined,
 ): InstalledHooks {
-  const coreFileApi = objectWithMethods(deps.core, ['apis', 'FileApi'], []);
-  const nativeCopy = field(coreFileApi, 'copyFile');
-  const copies = new MediaCopies(
-    typeof nativeCopy === 'function'
-      ? (src, dst) => (nativeCopy as Method).call(coreFileApi, src, dst) as Promise<unknown>
-      : (src, dst) => copyFile(src, dst),
-  );
+  // Our placements copy with Node's fs, whose promise settles when the bytes are written:
+  // QQ's native copy is typed `unknown` in NapCat and may answer before (napcat-pipeline.md §2.3).
+  const copies = new MediaCopies((src, dst) => copyFile(src, dst));
   const sources = new SendSources(deps.scopes);
   const repair = new EntryRepair({ ...deps, copies, sources });
   const latency = new AddedLatency(deps.scopes, deps.stats);

@@ -4,8 +4,8 @@ import { rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { LRUCache } from 'lru-cache';
 
-/** The native copy (`core.apis.FileApi.copyFile` as NapCat defined it). */
-export type NativeCopy = (src: string, dst: string) => Promise<unknown>;
+/** A file copy that settles once every byte is written (Node's `fs.promises.copyFile`). */
+export type FileCopy = (src: string, dst: string) => Promise<unknown>;
 
 export type CopyOutcome = 'present' | 'copied';
 
@@ -62,7 +62,7 @@ export class CorruptSourceError extends Error {
  * callers for one destination share one in-flight copy.
  */
 export class MediaCopies {
-  readonly #copy: NativeCopy;
+  readonly #copy: FileCopy;
   /** The check-or-copy running per destination, and when it began. */
   readonly #flights = new Map<string, Flight>();
   /** Destinations we published or checked, as they were then; a changed file is checked again. */
@@ -73,7 +73,7 @@ export class MediaCopies {
   readonly #sources = new LRUCache<string, SourceDigest>({ max: 1_000 });
   #copies = 0;
 
-  constructor(copy: NativeCopy) {
+  constructor(copy: FileCopy) {
     this.#copy = copy;
   }
 
@@ -149,7 +149,7 @@ export class MediaCopies {
     try {
       await this.#copy(src, temp);
       this.#copies++;
-      // The native copy reports nothing (napcat-pipeline.md §2.3): check what it produced.
+      // Checked whatever the copy reported: a copy onto a name NTQQ reads must be whole.
       const written = await stat(temp);
       const copied = written.size === size ? await md5Of(temp) : undefined;
       if (copied !== expected) {

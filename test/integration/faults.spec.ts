@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { MediaServer, makePng, totalUploadFailures, type Host, type HostOptions } from '../host';
+import { MediaServer, createHost, makePng, totalUploadFailures, type Host, type HostOptions } from '../host';
 import type { OB11Response } from '../host/actions/response';
 import { PLUGIN_ID, burst, failed, hostWithPlugin, pluginStats } from './support';
 
@@ -116,11 +116,24 @@ describe('integration: faults during a burst, reload during a burst, the legacy 
     expect(failed(after)).to.deep.equal([]);
   });
 
+  it('a native copy that answers before its bytes are on disk: NapCat alone fails; with the plugin 0 failures, no fault of ours', async () => {
+    const png = makePng({ bytes: 500_000, seed: 95 });
+    const early: HostOptions = { ...opts, nativeCopyResolvesEarly: true, diskBandwidth: 1024 * 1024 };
+    const bare = await createHost(early);
+    hosts.push(bare);
+    expect(failed(await burst(bare, 10, () => [image(png)])).length, 'NapCat alone').to.be.greaterThan(0);
+    const host = await plugin(early);
+    const responses = await burst(host, 40, () => [image(png)]);
+    expect(failed(responses).map((r) => r.message)).to.deep.equal([]);
+    expect((await pluginStats(host)).fallbacks, 'requests handed back to NapCat').to.deep.equal({});
+    expect(host.counters.nodeMediaPlacements + host.counters.nativeCopies, 'copies onto the NTQQ path').to.equal(1);
+  });
+
   it('the ≤ v4.17.48 API shape: 0 failures, nothing left', async () => {
     const png = makePng({ bytes: 500_000, seed: 94 });
     const host = await plugin({ ...opts, apiShape: 'legacy' });
     const responses = await burst(host, 60, () => [image(png)]);
     expect(failed(responses).map((r) => r.message)).to.deep.equal([]);
-    expect(host.counters.nativeCopies).to.equal(1);
+    expect(host.counters.nativeCopies + host.counters.nodeMediaPlacements, 'copies onto the NTQQ path').to.equal(1);
   });
 });

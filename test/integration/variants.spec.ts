@@ -37,7 +37,7 @@ describe('integration: the same guarantees for other shapes of broadcast', funct
     const host = await plugin();
     const responses = await burst(host, 200, (i) => [image(images[i % 5])]);
     expect(messages(responses)).to.deep.equal([]);
-    expect(host.counters.nativeCopies).to.equal(5);
+    expect(host.counters.nativeCopies + host.counters.nodeMediaPlacements).to.equal(5);
     expect(host.counters.uploadsTransferred).to.equal(5);
     expect((await pluginStats(host)).store.misses).to.equal(5);
     await expectNothingLeft(host);
@@ -48,7 +48,7 @@ describe('integration: the same guarantees for other shapes of broadcast', funct
     const host = await plugin();
     const responses = await burst(host, 40, () => [image(png), image(png)]);
     expect(messages(responses)).to.deep.equal([]);
-    expect(host.counters.nativeCopies).to.equal(1);
+    expect(host.counters.nativeCopies + host.counters.nodeMediaPlacements).to.equal(1);
     expect(host.counters.uploadsTransferred).to.equal(1);
     await expectNothingLeft(host);
   });
@@ -124,7 +124,7 @@ describe('integration: http(s) images', function () {
       expect(served, 'HTTP requests').to.equal(1);
       expect(host.counters.downloads, "NapCat's downloads").to.equal(1);
       expect(host.listTemp(), 'NapCat temp files left').to.deep.equal([]);
-      expect(host.counters.nativeCopies).to.equal(1);
+      expect(host.counters.nativeCopies + host.counters.nodeMediaPlacements).to.equal(1);
     } finally {
       await host.close();
       server.close();

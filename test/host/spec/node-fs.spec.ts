@@ -79,7 +79,7 @@ describe('host model: Node file calls under the host’s file semantics', functi
       const result = await host.core.util.copyFile(src, dst);
       expect(result.result).to.equal(0);
       expect(fs.statSync(dst).size, 'bytes on disk when it answered').to.be.lessThan(500_000);
-      await new Promise((resolve) => setTimeout(resolve, 800));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(fs.statSync(dst).size).to.equal(500_000);
     });
   });

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { LRUCache } from 'lru-cache';
+import { retryWhileInUse } from '../flight/in-use';
 
 /** A file copy that settles once every byte is written (Node's `fs.promises.copyFile`). */
 export type FileCopy = (src: string, dst: string) => Promise<unknown>;
@@ -34,6 +35,12 @@ interface SourceDigest {
 }
 
 const MD5_NAME = /^([0-9a-f]{32})(\.[^.]*)?$/i;
+/**
+ * How long a rename into place keeps trying while Windows says the name is in use: QQ reading
+ * the file we replace, or a name deleted while QQ still had it open (delete-pending until its
+ * upload ends), an antivirus or the indexer holding it.
+ */
+const IN_USE_RETRY = { firstDelayMs: 20, maxDelayMs: 1000, budgetMs: 30_000 };
 /** Copies tried when our temp file vanishes under us (someone cleaning the media folder). */
 const COPY_TRIES = 3;
 
@@ -159,7 +166,7 @@ export class MediaCopies {
         if (source !== undefined && source !== named) throw new CorruptSourceError(src, dst, source);
         throw new Error(`复制不完整 / incomplete copy: ${temp} has ${written.size} of ${size} bytes`);
       }
-      await rename(temp, dst);
+      await retryWhileInUse(dst, () => rename(temp, dst), IN_USE_RETRY);
     } catch (error) {
       await unlink(temp).catch(() => undefined);
       throw error;

@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
-import { isRetryableSendError } from '../flight/retryable';
+import path from 'node:path';
+import { FileInUseError } from '../flight/in-use';
+import { isNapCatTimeout, isRetryableSendError } from '../flight/retryable';
 import { RetryPolicy } from '../flight/retry';
 import { UploadGate } from '../flight/upload-gate';
 import type { MediaCacheConfig } from '../config';
 import type { HookDeps } from './hook-deps';
-import { field, type Method, type SendElement } from './shapes';
+import type { HeldFile } from './kernel-holds';
+import type { Releasable } from './send-scopes';
+import { field, napcatMaxTimeoutMs, type Method, type SendElement } from './shapes';
 import { CorruptEntryError } from './entry-repair';
 import { messageOf } from './fail-open';
 
@@ -33,7 +37,12 @@ export function mediaOf(elements: unknown): { keys: string[]; paths: string[] } 
       if (typeof file === 'string' && file) paths.push(file);
     };
     if (pic) add(pic.md5HexStr, pic.sourcePath);
-    if (video) add(video.videoMd5, video.filePath);
+    if (video) {
+      add(video.videoMd5, video.filePath);
+      // NTQQ reads the thumbnails too (a Map in NapCat).
+      const thumbs = (video as { thumbPath?: unknown }).thumbPath;
+      if (thumbs instanceof Map) for (const thumb of thumbs.values()) add(undefined, thumb);
+    }
     if (ptt) add(ptt.md5HexStr, ptt.filePath);
     if (file) add(typeof file.filePath === 'string' ? `file:${file.filePath}` : undefined, file.filePath);
   }
@@ -115,7 +124,12 @@ export class SendGate {
             async () => {
               await this.#ensureMedia(paths);
               restorePeer();
-              return original.apply(self, args);
+              try {
+                return await original.apply(self, args);
+              } catch (error) {
+                if (isNapCatTimeout(messageOf(error))) this.#holdAfterTimeout(paths);
+                throw error;
+              }
             },
             (result) => Boolean(result),
           ),
@@ -139,6 +153,22 @@ export class SendGate {
     } finally {
       this.#syncStats();
     }
+  }
+
+  /**
+   * NapCat stopped waiting, NTQQ did not: the files of this attempt stay leased for as long as
+   * NTQQ may still read them (NapCat's maxTimeout), whatever happens to the request.
+   */
+  #holdAfterTimeout(paths: string[]): void {
+    const { managed, store, pathLeases, holds, oneBot } = this.#deps;
+    const until = Date.now() + napcatMaxTimeoutMs(oneBot);
+    const held: Array<HeldFile & { lease: Releasable }> = [];
+    for (const file of new Set(paths)) {
+      const media = managed.storeFile(file);
+      const lease = media ? store.acquire(media.hash) : path.isAbsolute(file) ? pathLeases.acquire(file) : undefined;
+      if (lease) held.push({ path: file, until, lease, ...(media ? { hash: media.hash } : {}) });
+    }
+    holds.hold(held);
   }
 
   /**
@@ -168,7 +198,9 @@ export class SendGate {
       if (outcome === 'copied') stats.add('ntqqCopiesMade');
     } catch (error) {
       if (error instanceof CorruptEntryError) throw error;
-      failOpen.fault('media-check', error, mediaPath);
+      // Not ours to fix: the attempt goes ahead, and fails honestly if NTQQ cannot read it.
+      if (error instanceof FileInUseError) this.#deps.logger.warn(error.message);
+      else failOpen.fault('media-check', error, mediaPath);
     }
   }
 

@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/logger';
 import { AddedLatency } from '../../src/napcat/added-latency';
 import { EntryRepair } from '../../src/napcat/entry-repair';
 import { FailOpen } from '../../src/napcat/fail-open';
+import { KernelHolds } from '../../src/napcat/kernel-holds';
 import type { HookDeps, MediaSource } from '../../src/napcat/hook-deps';
 import { ManagedPaths } from '../../src/napcat/managed-paths';
 import { MediaCopies, type FileCopy } from '../../src/napcat/media-copies';
@@ -42,6 +43,7 @@ export function fakeDeps(config: Partial<MediaCacheConfig> = {}, options: FakeOp
     oneBot: {},
     store,
     pathLeases: new PathLeases({ graceMs: 0, unlink: async () => {} }),
+    holds: new KernelHolds(),
     scopes,
     copies,
     sources,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createHost } from '../test/host/index';
+import type { BenchHostOptions } from './matrix';
 import { CpuProfile } from './harness/cpu-profile';
 import { PLUGIN_ID } from './harness/install';
 import type { ProcessSample } from './record';
@@ -17,6 +18,7 @@ export interface HostProcessSpec {
   qqDataRoot: string;
   uin: string;
   seed: number;
+  host?: BenchHostOptions;
 }
 
 export type ParentMessage = { type: 'start'; profile: boolean; profiledSends: number } | { type: 'stop' };
@@ -50,7 +52,7 @@ function owner(url: string): string | undefined {
 async function main(): Promise<void> {
   const spec = JSON.parse(process.env.BENCH_HOST ?? '{}') as HostProcessSpec;
   const send = (message: ChildMessage) => process.send?.(message);
-  const host = await createHost({ root: spec.root, qqDataRoot: spec.qqDataRoot, uin: spec.uin, seed: spec.seed, timeScale: 1 });
+  const host = await createHost({ ...spec.host, root: spec.root, qqDataRoot: spec.qqDataRoot, uin: spec.uin, seed: spec.seed, timeScale: 1 });
   const { wsUrl } = await host.front.start();
   send({ type: 'ready', wsUrl, pluginStatus: host.pluginManager.getPluginInfo(PLUGIN_ID)?.status ?? 'absent' });
 

@@ -13,9 +13,12 @@ export class ConcurrencyLimit {
     this.#max = checkMax(max);
   }
 
-  /** Runs `fn` once fewer than `max` others are running. */
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    await this.#enter();
+  /**
+   * Runs `fn` once fewer than `max` others are running. With `maxWaitMs`, gives up waiting
+   * after that long and rejects with WaitTimeoutError (`fn` never runs).
+   */
+  async run<T>(fn: () => Promise<T>, maxWaitMs?: number): Promise<T> {
+    await this.#enter(maxWaitMs);
     try {
       return await fn();
     } finally {
@@ -45,12 +48,29 @@ export class ConcurrencyLimit {
     return this.#queue.length;
   }
 
-  #enter(): Promise<void> {
+  #enter(maxWaitMs: number | undefined): Promise<void> {
     if (this.#active < this.#max && this.#queue.length === 0) {
       this.#active++;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.#queue.push(resolve));
+    if (maxWaitMs !== undefined && maxWaitMs <= 0) return Promise.reject(new WaitTimeoutError());
+    return new Promise((resolve, reject) => {
+      if (maxWaitMs === undefined) {
+        this.#queue.push(resolve);
+        return;
+      }
+      const admit = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        const at = this.#queue.indexOf(admit);
+        if (at < 0) return;
+        this.#queue.splice(at, 1);
+        reject(new WaitTimeoutError());
+      }, maxWaitMs);
+      this.#queue.push(admit);
+    });
   }
 
   #dispatch(): void {
@@ -58,6 +78,15 @@ export class ConcurrencyLimit {
       this.#active++;
       this.#queue.shift()!();
     }
+  }
+}
+
+/** A wait for a slot or a lane outlasted the time it was given; the work never ran. */
+export class WaitTimeoutError extends Error {
+  readonly code = 'WAIT_TIMEOUT';
+
+  constructor() {
+    super('等待超时，未执行 / gave up waiting; not run');
   }
 }
 

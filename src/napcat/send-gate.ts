@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { WaitTimeoutError } from '../flight/concurrency-limit';
 import { FileInUseError } from '../flight/in-use';
 import { isNapCatTimeout, isRetryableSendError } from '../flight/retryable';
 import { RetryPolicy } from '../flight/retry';
@@ -21,6 +22,30 @@ const SENDS_PER_TRANSFER = 2;
 
 /** Times the media files are put back before one attempt goes ahead regardless. */
 const ENSURE_ROUNDS = 3;
+
+/** core.apis.MsgApi.sendMsg's own default timeout (core/apis/msg.ts), when the caller passes none. */
+const NAPCAT_DEFAULT_TIMEOUT_MS = 10_000;
+/** Less than this left of NapCat's timeout after the wait, and the send is not handed to NTQQ. */
+const MIN_SEND_MS = 1_000;
+
+/** NapCat's timeout for this send used up in our gate: the message was never handed to NTQQ. */
+export class NotSentError extends Error {
+  readonly code = 'NOT_SENT';
+
+  constructor(timeoutMs: number) {
+    super(
+      `未发送：等待同一媒体的上传已用完 NapCat 为此消息设的超时（${timeoutMs} ms），消息未交给 QQ / ` +
+        `not sent: waiting for the upload of the same media used up NapCat's timeout for this message (${timeoutMs} ms); it was never handed to QQ`,
+    );
+  }
+}
+
+/** Ends the retries with `error`: the send's time is up. */
+class OutOfTime extends Error {
+  constructor(readonly error: unknown) {
+    super(messageOf(error));
+  }
+}
 
 /** The md5 keys of the media a send uploads, and the media paths it reads. */
 export function mediaOf(elements: unknown): { keys: string[]; paths: string[] } {
@@ -63,6 +88,13 @@ function peerAsGiven(peer: unknown): () => void {
     if (had) (peer as { guildId?: unknown }).guildId = guildId;
     else delete (peer as { guildId?: unknown }).guildId;
   };
+}
+
+/** The arguments of NapCat's sendMsg with another timeout (its third parameter). */
+function withTimeout(args: unknown[], timeoutMs: number): unknown[] {
+  const copy = [...args];
+  copy[2] = timeoutMs;
+  return copy;
 }
 
 function retryPolicyOf(config: Readonly<MediaCacheConfig>): RetryPolicy {
@@ -108,33 +140,48 @@ export class SendGate {
     };
   }
 
+  /**
+   * One send, within NapCat's own timeout for it: the time spent waiting in the gate counts
+   * against it (NTQQ is given what is left), and a send whose time runs out while it waits is
+   * answered then, never handed to NTQQ, so no send waits longer with the plugin than NapCat
+   * alone would let it.
+   */
   async send(self: unknown, original: Method, args: unknown[]): Promise<unknown> {
     const { keys, paths } = mediaOf(args[1]);
     if (!this.#deps.config().enabled || keys.length === 0) return original.apply(self, args);
     this.#deps.stats.add('sendsSeen');
     const retry = this.#retry;
     const restorePeer = peerAsGiven(args[0]);
+    const timeoutMs = typeof args[2] === 'number' && args[2] > 0 ? args[2] : NAPCAT_DEFAULT_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
+    let kernelError: unknown;
+    const attempt = async () => {
+      await this.#ensureMedia(paths);
+      restorePeer();
+      const left = deadline - Date.now();
+      if (left < Math.min(MIN_SEND_MS, timeoutMs / 2)) throw new WaitTimeoutError();
+      const call = left < timeoutMs - 1 ? withTimeout(args, Math.floor(left)) : args;
+      try {
+        return await original.apply(self, call);
+      } catch (error) {
+        kernelError = error;
+        if (isNapCatTimeout(messageOf(error))) this.#holdAfterTimeout(paths);
+        throw error;
+      }
+    };
     try {
       // Each attempt passes the gate on its own: a send waiting out its back-off holds no
       // slot and no leadership, and the next waiter leads meanwhile.
       return await retry.withRetry(
         () =>
-          this.#gate.pass(
-            keys,
-            async () => {
-              await this.#ensureMedia(paths);
-              restorePeer();
-              try {
-                return await original.apply(self, args);
-              } catch (error) {
-                if (isNapCatTimeout(messageOf(error))) this.#holdAfterTimeout(paths);
-                throw error;
-              }
-            },
-            (result) => Boolean(result),
-          ),
+          this.#gate.pass(keys, attempt, (result) => Boolean(result), { deadline }).catch((error: unknown) => {
+            // Out of time: what the last attempt got from NapCat, or that none was made.
+            if (error instanceof WaitTimeoutError) throw new OutOfTime(kernelError ?? new NotSentError(timeoutMs));
+            throw error;
+          }),
         {
           isRetryable: (outcome) => {
+            if (!outcome.ok && outcome.error instanceof OutOfTime) return false;
             const retryable = !outcome.ok && isRetryableSendError(messageOf(outcome.error));
             // The kernel could not read a media file: what we knew of it is stale.
             if (retryable) for (const mediaPath of paths) this.#deps.copies.forget(mediaPath);
@@ -150,6 +197,10 @@ export class SendGate {
           },
         },
       );
+    } catch (error) {
+      if (!(error instanceof OutOfTime)) throw error;
+      if (error.error instanceof NotSentError) this.#deps.stats.failure('NOT_SENT');
+      throw error.error;
     } finally {
       this.#syncStats();
     }

@@ -33,7 +33,7 @@ describe('ReloadHandoff', () => {
 
     const handoff = new ReloadHandoff(() => false);
     const owner = { send: (x: string) => Promise.resolve(`ours ${x}`) };
-    const hooked = handoff.guard(owner.send, owner, 'send');
+    const hooked = handoff.guard(owner.send as (...args: unknown[]) => unknown, owner, 'send');
     handoff.retire();
     const waiting = hooked('c') as Promise<unknown>;
     handoff.handOff(20, () => (owner.send = (x: string) => Promise.resolve(`napcat ${x}`)));

@@ -66,6 +66,9 @@ export const SCENARIOS: readonly Scenario[] = [
     clientRetries: 0,
     outage: true,
   },
+  // A real account: every send costs server round trips (here 200 ms each; the kernel opens
+  // and hashes the file even for an md5 the server has). The plugin must not be slower.
+  { ...base, id: 'rtt200-1mb-200', title: '服务器往返 200 ms × 200 群 / 200 ms server round trips, 200 groups', peers: 200, host: { latencyMs: 200 }, quick: false },
   // Windows file sharing: QQ's open files cannot be deleted or replaced (a deleted one stays
   // delete-pending until QQ lets go), for NapCat's and the plugin's own file calls alike.
   { ...base, id: 'win-1mb-50', title: 'Windows 文件共享语义 × 50 群 / Windows file semantics, 50 groups', host: { fileMode: 'windows-delete-pending' }, quick: false },

@@ -15,15 +15,25 @@ export class ConcurrencyLimit {
 
   /**
    * Runs `fn` once fewer than `max` others are running. With `maxWaitMs`, gives up waiting
-   * after that long and rejects with WaitTimeoutError (`fn` never runs).
+   * after that long and rejects with WaitTimeoutError (`fn` never runs). With `holdMs`, `fn`
+   * counts against the limit for at most that long, then runs on outside it: the limit then
+   * bounds how many start within any `holdMs`, not how many run.
    */
-  async run<T>(fn: () => Promise<T>, maxWaitMs?: number): Promise<T> {
+  async run<T>(fn: () => Promise<T>, maxWaitMs?: number, holdMs?: number): Promise<T> {
     await this.#enter(maxWaitMs);
+    let held = true;
+    const leave = () => {
+      if (!held) return;
+      held = false;
+      if (timer) clearTimeout(timer);
+      this.#active--;
+      this.#dispatch();
+    };
+    const timer = holdMs === undefined ? undefined : setTimeout(leave, holdMs);
     try {
       return await fn();
     } finally {
-      this.#active--;
-      this.#dispatch();
+      leave();
     }
   }
 

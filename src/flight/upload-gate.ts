@@ -18,6 +18,12 @@ export interface UploadGateOptions {
   confirmTtlMs?: number;
   /** Most confirmed keys remembered; the least recently used go first. Default 10,000. */
   maxConfirmed?: number;
+  /**
+   * A send counts against maxConcurrent for at most this long, ms, then runs on outside it (a
+   * send that has started long ago only waits on the server). Default: for as long as it runs.
+   * maxLeading always counts a leading send until it ends: transfers share one uplink.
+   */
+  slotHoldMs?: number;
   /** Clock in ms, injectable for tests. Default Date.now. */
   now?: () => number;
 }
@@ -83,6 +89,7 @@ export class UploadGate {
   readonly #limit: ConcurrencyLimit;
   readonly #leadLimit: ConcurrencyLimit;
   readonly #ttlMs: number;
+  readonly #slotHoldMs: number | undefined;
   readonly #now: () => number;
   #led = 0;
   #followed = 0;
@@ -93,6 +100,7 @@ export class UploadGate {
     this.#limit = new ConcurrencyLimit(options.maxConcurrent);
     this.#leadLimit = new ConcurrencyLimit(options.maxLeading ?? options.maxConcurrent);
     this.#ttlMs = options.confirmTtlMs ?? DEFAULT_CONFIRM_TTL_MS;
+    this.#slotHoldMs = options.slotHoldMs;
     this.#confirmed = new LRUCache({ max: options.maxConfirmed ?? DEFAULT_MAX_CONFIRMED });
     this.#now = options.now ?? (() => Date.now());
   }
@@ -127,10 +135,14 @@ export class UploadGate {
       const { deadline } = options;
       const left = () => (deadline === undefined ? undefined : deadline - this.#now());
       const run = () =>
-        this.#limit.run(() => {
-          outcome = 'failed'; // until it says otherwise: it ran
-          return send();
-        }, left());
+        this.#limit.run(
+          () => {
+            outcome = 'failed'; // until it says otherwise: it ran
+            return send();
+          },
+          left(),
+          this.#slotHoldMs,
+        );
       // A leading send takes its lead slot first, so sends queued for one never hold a
       // slot under maxConcurrent that confirmed sends could use.
       const result = leading.length > 0 ? await this.#leadLimit.run(run, left()) : await run();

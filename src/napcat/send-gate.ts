@@ -14,11 +14,15 @@ import { CorruptEntryError } from './entry-repair';
 import { messageOf } from './fail-open';
 
 /**
- * Media sends allowed in NTQQ at once per allowed transfer. Confirmed sends transfer nothing,
- * but every send NTQQ is still opening widens the moment in which a file deleted from outside
- * is missed (docs/hooks.md, "The send cap").
+ * Media sends that may be starting in NTQQ at once, per allowed transfer. Every send NTQQ is
+ * still opening widens the moment in which a file deleted from outside is missed; a send
+ * that started more than OPENING_MS ago has opened its files (or long since) and only waits
+ * on the server, so it no longer counts. On a real account that wait is hundreds of ms per
+ * send, and holding the slot through it made a broadcast slower than NapCat alone
+ * (docs/hooks.md, "The send cap").
  */
 const SENDS_PER_TRANSFER = 2;
+const OPENING_MS = 50;
 
 /** Times the media files are put back before one attempt goes ahead regardless. */
 const ENSURE_ROUNDS = 3;
@@ -101,7 +105,7 @@ function retryPolicyOf(config: Readonly<MediaCacheConfig>): RetryPolicy {
   return new RetryPolicy({ ...config.retry });
 }
 
-/** At most `maxConcurrentUploads` transfers (sends leading an unconfirmed md5), all media sends at twice that. */
+/** At most `maxConcurrentUploads` transfers (sends leading an unconfirmed md5); media sends starting, twice that. */
 function capsOf(config: Readonly<MediaCacheConfig>): { maxConcurrent: number; maxLeading: number } {
   return { maxConcurrent: SENDS_PER_TRANSFER * config.maxConcurrentUploads, maxLeading: config.maxConcurrentUploads };
 }
@@ -122,7 +126,7 @@ export class SendGate {
   constructor(deps: HookDeps) {
     this.#deps = deps;
     const config = deps.config();
-    this.#gate = new UploadGate(capsOf(config));
+    this.#gate = new UploadGate({ ...capsOf(config), slotHoldMs: OPENING_MS });
     this.#retry = retryPolicyOf(config);
   }
 

@@ -17,7 +17,7 @@ function storeContent(host: Host): string[] {
 describe('integration: faults during a burst, reload during a burst, the legacy API shape', function () {
   this.timeout(180_000);
   const hosts: Host[] = [];
-  const opts: HostOptions = { timeScale: 0.05, seed: 4 };
+  const opts: HostOptions = { timeScale: 1, seed: 4 };
   const plugin = async (o: HostOptions = opts) => {
     const host = await hostWithPlugin(o, { graceSeconds: 1 });
     hosts.push(host);
@@ -40,7 +40,9 @@ describe('integration: faults during a burst, reload during a burst, the legacy 
 
   it('the NTQQ media path deleted from outside every 15 ms mid-burst: 0 failures, each file put back before the send that needs it', async () => {
     const png = makePng({ bytes: 500_000, seed: 90 });
-    const host = await plugin();
+    // The vandal runs on the wall clock: at time scale 0.05 it strikes about once per 300 model
+    // ms, where this spec's numbers (docs/hooks.md) were measured.
+    const host = await plugin({ timeScale: 0.05, seed: 4 });
     let deleted = 0;
     const vandal = setInterval(() => {
       for (const file of host.listMedia()) {

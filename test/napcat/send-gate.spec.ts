@@ -155,6 +155,33 @@ describe('SendGate', () => {
     expect(most, 'one unconfirmed md5 in a message puts the message under the cap').to.equal(2);
   });
 
+  it('a send waiting on the server past its first 50 ms no longer holds a slot: a slow server does not serialise a broadcast', async () => {
+    const clock = sinon.useFakeTimers({ now: 0 });
+    try {
+      const gate = new SendGate(fakeDeps({ maxConcurrentUploads: 2 }));
+      await gate.wrap(async () => ({ ok: true }))({}, [pic('rtt')], 10_000); // confirmed
+      let running = 0;
+      let most = 0;
+      const roundTrips = async () => {
+        most = Math.max(most, ++running);
+        await new Promise((r) => setTimeout(r, 400)); // two server round trips of 200 ms
+        running--;
+        return { ok: true };
+      };
+      let last = 0;
+      const all = Promise.all(
+        Array.from({ length: 40 }, () => (gate.wrap(roundTrips)({}, [pic('rtt')], 10_000) as Promise<unknown>).then(() => (last = Date.now()))),
+      );
+      await clock.tickAsync(300);
+      expect(most, 'at most 4 start per 50 ms, and they overlap').to.be.at.least(24);
+      await clock.tickAsync(5_000);
+      await all;
+      expect(last, 'the last answer (4 at a time through the whole wait: 4 s)').to.be.at.most(900);
+    } finally {
+      clock.restore();
+    }
+  });
+
   describe('media files put back before each attempt', () => {
     let dir: string;
     let src: string;

@@ -94,6 +94,7 @@ describe('integration: the same guarantees for other shapes of broadcast', funct
     console.log(`      windows-delete-pending: without ${failed(without).length}/100 failed, with ${failed(withPlugin).length}/100`);
     expect(failed(without).length).to.be.greaterThan(0);
     expect(messages(withPlugin)).to.deep.equal([]);
+    expect([bare, host].map((h) => h.counters.outsideUnlinksWhileOpen), 'deletes that bypassed the Windows rules').to.deep.equal([0, 0]);
     await expectNothingLeft(host);
   });
 });

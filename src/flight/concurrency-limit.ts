@@ -8,6 +8,10 @@ export class ConcurrencyLimit {
   #max: number;
   #active = 0;
   readonly #queue: Array<() => void> = [];
+  /** Running operations that leave the limit after their hold time, oldest first. */
+  readonly #timed: HeldSlot[] = [];
+  /** Set only while someone waits: when the oldest timed operation leaves. */
+  #holdTimer: NodeJS.Timeout | undefined;
 
   constructor(max: number) {
     this.#max = checkMax(max);
@@ -22,14 +26,18 @@ export class ConcurrencyLimit {
   async run<T>(fn: () => Promise<T>, maxWaitMs?: number, holdMs?: number): Promise<T> {
     await this.#enter(maxWaitMs);
     let held = true;
+    const slot: HeldSlot | undefined = holdMs === undefined ? undefined : { until: performance.now() + holdMs, leave: () => leave() };
     const leave = () => {
       if (!held) return;
       held = false;
-      if (timer) clearTimeout(timer);
+      if (slot) this.#timed.splice(this.#timed.indexOf(slot), 1);
       this.#active--;
       this.#dispatch();
     };
-    const timer = holdMs === undefined ? undefined : setTimeout(leave, holdMs);
+    if (slot) {
+      this.#timed.push(slot);
+      if (this.#queue.length > 0) this.#armHoldTimer();
+    }
     try {
       return await fn();
     } finally {
@@ -64,6 +72,7 @@ export class ConcurrencyLimit {
       return Promise.resolve();
     }
     if (maxWaitMs !== undefined && maxWaitMs <= 0) return Promise.reject(new WaitTimeoutError());
+    this.#armHoldTimer();
     return new Promise((resolve, reject) => {
       if (maxWaitMs === undefined) {
         this.#queue.push(resolve);
@@ -83,12 +92,29 @@ export class ConcurrencyLimit {
     });
   }
 
+  /** While someone waits, lets the oldest timed operation leave when its hold time is up. */
+  #armHoldTimer(): void {
+    if (this.#holdTimer || this.#timed.length === 0) return;
+    this.#holdTimer = setTimeout(() => {
+      this.#holdTimer = undefined;
+      const now = performance.now();
+      for (const slot of [...this.#timed]) if (slot.until <= now) slot.leave();
+      if (this.#queue.length > 0) this.#armHoldTimer();
+    }, Math.max(0, this.#timed[0].until - performance.now()));
+  }
+
   #dispatch(): void {
     while (this.#active < this.#max && this.#queue.length > 0) {
       this.#active++;
       this.#queue.shift()!();
     }
   }
+}
+
+interface HeldSlot {
+  /** performance.now() when it stops counting. */
+  until: number;
+  leave: () => void;
 }
 
 /** A wait for a slot or a lane outlasted the time it was given; the work never ran. */

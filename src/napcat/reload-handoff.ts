@@ -52,7 +52,21 @@ export class ReloadHandoff {
       if (handoff.#retiring && !handoff.#inFlight()) {
         return new Promise((resolve, reject) => handoff.#deferred.push({ owner, method, self: this, args, resolve, reject }));
       }
-      return handoff.#run(() => hooked.apply(this, args));
+      handoff.#running++;
+      let result: unknown;
+      try {
+        result = hooked.apply(this, args);
+      } catch (error) {
+        handoff.#done();
+        throw error;
+      }
+      if (result instanceof Promise) {
+        const done = () => handoff.#done();
+        result.then(done, done);
+      } else {
+        handoff.#done();
+      }
+      return result;
     };
   }
 
@@ -111,12 +125,7 @@ export class ReloadHandoff {
     timer = setTimeout(release, waitMs);
   }
 
-  async #run(call: () => unknown): Promise<unknown> {
-    this.#running++;
-    try {
-      return await call();
-    } finally {
-      if (--this.#running === 0) for (const wake of this.#idle.splice(0)) wake();
-    }
+  #done(): void {
+    if (--this.#running === 0) for (const wake of this.#idle.splice(0)) wake();
   }
 }

@@ -31,6 +31,8 @@ const ENSURE_ROUNDS = 3;
 const NAPCAT_DEFAULT_TIMEOUT_MS = 10_000;
 /** Less than this left of NapCat's timeout after the wait, and the send is not handed to NTQQ. */
 const MIN_SEND_MS = 1_000;
+/** A wait shorter than this leaves NapCat's timeout argument as it came. */
+const WAIT_NOTICED_MS = 50;
 
 /** NapCat's timeout for this send used up in our gate: the message was never handed to NTQQ. */
 export class NotSentError extends Error {
@@ -164,7 +166,8 @@ export class SendGate {
       restorePeer();
       const left = deadline - Date.now();
       if (left < Math.min(MIN_SEND_MS, timeoutMs / 2)) throw new WaitTimeoutError();
-      const call = left < timeoutMs - 1 ? withTimeout(args, Math.floor(left)) : args;
+      // NapCat's own timeout, unless the wait took a noticeable part of it.
+      const call = timeoutMs - left >= WAIT_NOTICED_MS ? withTimeout(args, Math.floor(left)) : args;
       try {
         return await original.apply(self, call);
       } catch (error) {

@@ -115,7 +115,8 @@ async function main(): Promise<void> {
       const sample: ProcessSample = {
         uin: spec.uin,
         tempFilesWritten: c.tempFilesWritten - counters0.tempFilesWritten,
-        nativeCopies: c.nativeCopies - counters0.nativeCopies,
+        // Copies onto NTQQ's media paths: NapCat's are native, the plugin's are Node's own.
+        nativeCopies: c.nativeCopies + c.nodeMediaPlacements - counters0.nativeCopies - counters0.nodeMediaPlacements,
         bytesCopied: c.bytesCopied - counters0.bytesCopied,
         bytesTransferred: c.bytesTransferred - counters0.bytesTransferred,
         uploadsStarted: c.uploadsStarted - counters0.uploadsStarted,

@@ -10,6 +10,15 @@ export type Scheme = 'base64' | 'data' | 'http';
 // sequential = one after another (the CPU-per-repeated-send measurement).
 export type Pattern = 'burst' | 'spread' | 'sequential';
 
+/** Model host settings a scenario changes (test/host/options.ts). */
+export interface BenchHostOptions {
+  fileMode?: 'posix' | 'windows-ebusy' | 'windows-delete-pending';
+  /** One server round trip, ms. */
+  latencyMs?: number;
+  /** NapCat's OneBot timeout block. */
+  timeout?: { baseTimeout?: number; uploadSpeedKBps?: number };
+}
+
 export interface Scenario {
   id: string;
   title: string; // 中文 / English
@@ -21,6 +30,9 @@ export interface Scenario {
   pattern: Pattern;
   spreadMs: number;
   quick: boolean; // part of --quick
+  host?: BenchHostOptions; // the model host's settings, when not the defaults
+  clientRetries?: number; // the bot's retries per send; default CLIENT_RETRIES
+  outage?: boolean; // every attempt times out: judged on answer time only
 }
 
 const base: Omit<Scenario, 'id' | 'title' | 'quick'> = {
@@ -42,6 +54,24 @@ export const SCENARIOS: readonly Scenario[] = [
   { ...base, id: 'http-1mb-50-distinct10', title: 'http:// 10 张不同图片 × 50 群 / 10 distinct URLs', scheme: 'http', distinct: 10, quick: true },
   { ...base, id: 'b64-1mb-4proc', title: '4 个 NapCat 进程共享缓存 × 25 群 / 4 processes, one store', processes: 4, peers: 25, quick: false },
   { ...base, id: 'cpu-1mb-seq', title: '同一图片逐条发送 30 次 / same image sent 30× in turn', peers: 30, pattern: 'sequential', quick: true },
+  // The server never answers (NapCat #932, #1815): every attempt ends in NapCat's Timeout (3 s
+  // here). The bot does not retry, so the time is when the last send was answered.
+  {
+    ...base,
+    id: 'outage-1mb-20',
+    title: '服务器无响应，20 条全部超时 / server down: all 20 sends time out',
+    peers: 20,
+    quick: false,
+    host: { latencyMs: 3_600_000, timeout: { baseTimeout: 3000, uploadSpeedKBps: 1_000_000 } },
+    clientRetries: 0,
+    outage: true,
+  },
+  // A real account: every send costs server round trips (here 200 ms each; the kernel opens
+  // and hashes the file even for an md5 the server has). The plugin must not be slower.
+  { ...base, id: 'rtt200-1mb-200', title: '服务器往返 200 ms × 200 群 / 200 ms server round trips, 200 groups', peers: 200, host: { latencyMs: 200 }, quick: false },
+  // Windows file sharing: QQ's open files cannot be deleted or replaced (a deleted one stays
+  // delete-pending until QQ lets go), for NapCat's and the plugin's own file calls alike.
+  { ...base, id: 'win-1mb-50', title: 'Windows 文件共享语义 × 50 群 / Windows file semantics, 50 groups', host: { fileMode: 'windows-delete-pending' }, quick: false },
 ];
 
 export function selectScenarios(quick: boolean, only: readonly string[]): Scenario[] {

@@ -93,7 +93,7 @@ export async function runOnce({ scenario, mode, repeat, build, uriOf }: RunInput
   try {
     installPlugin(root, mode === 'plugin', build);
     for (let k = 0; k < scenario.processes; k++) {
-      hosts.push(spawnHost({ root, qqDataRoot, uin: String(10001 + k), seed: repeat + 1 }));
+      hosts.push(spawnHost({ root, qqDataRoot, uin: String(10001 + k), seed: repeat + 1, host: scenario.host }));
     }
     const ready = await Promise.all(hosts.map((h) => h.next('ready')));
     for (const r of ready) {
@@ -118,7 +118,7 @@ export async function runOnce({ scenario, mode, repeat, build, uriOf }: RunInput
               peers: measured,
               spreadMs: scenario.pattern === 'spread' ? scenario.spreadMs : 0,
               concurrency: sequential ? 1 : measured.length,
-              maxRetries: CLIENT_RETRIES,
+              maxRetries: scenario.clientRetries ?? CLIENT_RETRIES,
               retryDelayMs: CLIENT_RETRY_DELAY_MS,
             },
             send,

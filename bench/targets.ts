@@ -31,6 +31,21 @@ export function evaluateTargets(
     const { baseline: b, plugin: p } = sum;
     const sendsPerProcess = s.peers;
 
+    if (s.outage) {
+      // Every send fails either way; what the plugin must not do is make the bot wait longer.
+      const r = ratio(p.wallMs, b.wallMs);
+      results.push({
+        short: '故障时应答 / outage answers',
+        target: '故障中全部应答时间 ≤ 1.2× / every send answered during an outage within 1.2×',
+        scenario: s.id,
+        measured: `${formatMs(p.wallMs)} vs ${formatMs(b.wallMs)} (${formatRatio(r)})`,
+        ratio: r,
+        limit: 1.2,
+        met: r <= 1.2,
+      });
+      continue;
+    }
+
     if (b.firstTryFailures > 0) {
       results.push({
         short: '失败 / failures',
@@ -45,23 +60,30 @@ export function evaluateTargets(
 
     if (s.peers >= 200 && s.pattern !== 'sequential') {
       const r = ratio(p.wallMs, b.wallMs);
+      // With long server round trips the time is the server's, not the pipeline's: the
+      // plugin must then at least never be slower than NapCat alone.
+      const limit = s.host?.latencyMs !== undefined ? 1 : 0.7;
       results.push({
         short: '送达全部 / deliver all',
-        target: '200 群全部送达时间 ≤ 0.7× / time to deliver all at 200 peers ≤ 0.7×',
+        target: `200 群全部送达时间 ≤ ${limit}× / time to deliver all at 200 peers ≤ ${limit}×`,
         scenario: s.id,
         measured: `${formatMs(p.wallMs)} vs ${formatMs(b.wallMs)} (${formatRatio(r)})`,
         ratio: r,
-        limit: 0.7,
-        met: r <= 0.7,
+        limit,
+        met: r <= limit,
       });
     }
 
     if (s.pattern !== 'sequential') {
-      const allowed = (b.diskBytesPerProcess * s.distinct) / sendsPerProcess + METADATA_ALLOWANCE_BYTES;
+      // What NapCat writes per send, once per distinct content: never below what one delivered
+      // send needs (its temp file and its NTQQ copy). On Windows NapCat's copies onto a file QQ
+      // holds are refused and write nothing, which pulls its average per send below that.
+      const perContent = Math.max(b.diskBytesPerProcess / sendsPerProcess, 2 * s.sizeBytes);
+      const allowed = perContent * s.distinct + METADATA_ALLOWANCE_BYTES;
       const r = ratio(p.diskBytesPerProcess, b.diskBytesPerProcess);
       results.push({
         short: '写盘 / disk',
-        target: `每进程写盘 ≤ 基线×${s.distinct}/${sendsPerProcess} + 元数据 / disk bytes per process ≤ baseline×${s.distinct}/${sendsPerProcess} + metadata`,
+        target: `每进程写盘 ≤ max(基线/${sendsPerProcess}, 2×图片)×${s.distinct} + 元数据 / disk bytes per process ≤ max(baseline/${sendsPerProcess}, 2×image)×${s.distinct} + metadata`,
         scenario: s.id,
         measured: `${formatBytes(p.diskBytesPerProcess)} vs ${formatBytes(b.diskBytesPerProcess)}，上限 / limit ${formatBytes(allowed)}`,
         ratio: r,

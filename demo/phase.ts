@@ -67,7 +67,8 @@ export async function runPhase({ label, options, spreadMs, counters, send }: Pha
     p50Ms: quantile(result.latenciesMs, 0.5),
     p95Ms: quantile(result.latenciesMs, 0.95),
     tempFilesWritten: counters.tempFilesWritten - before.tempFilesWritten,
-    nativeCopies: counters.nativeCopies - before.nativeCopies,
+    // NapCat's copies are native, the plugin's Node's own: both land on the NTQQ path.
+    nativeCopies: counters.nativeCopies + counters.nodeMediaPlacements - before.nativeCopies - before.nodeMediaPlacements,
     bytesTransferred: counters.bytesTransferred - before.bytesTransferred,
     uploadsTransferred: counters.uploadsTransferred - before.uploadsTransferred,
     peakRssBytes,

@@ -8,19 +8,40 @@ export class ConcurrencyLimit {
   #max: number;
   #active = 0;
   readonly #queue: Array<() => void> = [];
+  /** Running operations that leave the limit after their hold time, oldest first. */
+  readonly #timed: HeldSlot[] = [];
+  /** Set only while someone waits: when the oldest timed operation leaves. */
+  #holdTimer: NodeJS.Timeout | undefined;
 
   constructor(max: number) {
     this.#max = checkMax(max);
   }
 
-  /** Runs `fn` once fewer than `max` others are running. */
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    await this.#enter();
+  /**
+   * Runs `fn` once fewer than `max` others are running. With `maxWaitMs`, gives up waiting
+   * after that long and rejects with WaitTimeoutError (`fn` never runs). With `holdMs`, `fn`
+   * counts against the limit for at most that long, then runs on outside it: the limit then
+   * bounds how many start within any `holdMs`, not how many run.
+   */
+  async run<T>(fn: () => Promise<T>, maxWaitMs?: number, holdMs?: number): Promise<T> {
+    await this.#enter(maxWaitMs);
+    let held = true;
+    const slot: HeldSlot | undefined = holdMs === undefined ? undefined : { until: performance.now() + holdMs, leave: () => leave() };
+    const leave = () => {
+      if (!held) return;
+      held = false;
+      if (slot) this.#timed.splice(this.#timed.indexOf(slot), 1);
+      this.#active--;
+      this.#dispatch();
+    };
+    if (slot) {
+      this.#timed.push(slot);
+      if (this.#queue.length > 0) this.#armHoldTimer();
+    }
     try {
       return await fn();
     } finally {
-      this.#active--;
-      this.#dispatch();
+      leave();
     }
   }
 
@@ -45,12 +66,41 @@ export class ConcurrencyLimit {
     return this.#queue.length;
   }
 
-  #enter(): Promise<void> {
+  #enter(maxWaitMs: number | undefined): Promise<void> {
     if (this.#active < this.#max && this.#queue.length === 0) {
       this.#active++;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.#queue.push(resolve));
+    if (maxWaitMs !== undefined && maxWaitMs <= 0) return Promise.reject(new WaitTimeoutError());
+    this.#armHoldTimer();
+    return new Promise((resolve, reject) => {
+      if (maxWaitMs === undefined) {
+        this.#queue.push(resolve);
+        return;
+      }
+      const admit = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        const at = this.#queue.indexOf(admit);
+        if (at < 0) return;
+        this.#queue.splice(at, 1);
+        reject(new WaitTimeoutError());
+      }, maxWaitMs);
+      this.#queue.push(admit);
+    });
+  }
+
+  /** While someone waits, lets the oldest timed operation leave when its hold time is up. */
+  #armHoldTimer(): void {
+    if (this.#holdTimer || this.#timed.length === 0) return;
+    this.#holdTimer = setTimeout(() => {
+      this.#holdTimer = undefined;
+      const now = performance.now();
+      for (const slot of [...this.#timed]) if (slot.until <= now) slot.leave();
+      if (this.#queue.length > 0) this.#armHoldTimer();
+    }, Math.max(0, this.#timed[0].until - performance.now()));
   }
 
   #dispatch(): void {
@@ -58,6 +108,21 @@ export class ConcurrencyLimit {
       this.#active++;
       this.#queue.shift()!();
     }
+  }
+}
+
+interface HeldSlot {
+  /** performance.now() when it stops counting. */
+  until: number;
+  leave: () => void;
+}
+
+/** A wait for a slot or a lane outlasted the time it was given; the work never ran. */
+export class WaitTimeoutError extends Error {
+  readonly code = 'WAIT_TIMEOUT';
+
+  constructor() {
+    super('等待超时，未执行 / gave up waiting; not run');
   }
 }
 

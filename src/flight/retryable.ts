@@ -6,6 +6,11 @@ const RICH_MEDIA_TRANSFER_FAILED = /"errMsg"\s*:\s*"rich media transfer failed"/
 // NapCat's overall send timer: the message may still have been delivered (NapCat #932).
 const NAPCAT_TIMEOUT = /\bTimeout:/;
 
+/** NapCat gave up waiting (`Timeout: …`): NTQQ may still be uploading, and may still deliver. */
+export function isNapCatTimeout(message: string): boolean {
+  return NAPCAT_TIMEOUT.test(message);
+}
+
 /**
  * Whether a failed send may be sent again: only a kernel result -1 with errMsg
  * "rich media transfer failed". Never a `Timeout:`, never anything else.

@@ -1,6 +1,5 @@
-import { Mutex } from 'async-mutex';
 import { LRUCache } from 'lru-cache';
-import { ConcurrencyLimit } from './concurrency-limit';
+import { ConcurrencyLimit, WaitTimeoutError } from './concurrency-limit';
 
 export interface UploadGateOptions {
   /** Most sends carrying media keys that may run at once. Counted per send, never weighted by bytes. */
@@ -19,13 +18,25 @@ export interface UploadGateOptions {
   confirmTtlMs?: number;
   /** Most confirmed keys remembered; the least recently used go first. Default 10,000. */
   maxConfirmed?: number;
+  /**
+   * A send counts against maxConcurrent for at most this long, ms, then runs on outside it (a
+   * send that has started long ago only waits on the server). Default: for as long as it runs.
+   * maxLeading always counts a leading send until it ends: transfers share one uplink.
+   */
+  slotHoldMs?: number;
   /** Clock in ms, injectable for tests. Default Date.now. */
   now?: () => number;
 }
 
+/** Options of one pass through the gate. */
+export interface PassOptions {
+  /** Time (on the gate's clock) after which the send stops waiting and pass() rejects with WaitTimeoutError. */
+  deadline?: number;
+}
+
 /** Counts are per key per send: every key of every gated send is counted as exactly one of led, followed, passed. */
 export interface UploadGateStats {
-  /** The send carried this key's upload (including a waiter promoted after a leader failed). */
+  /** The send carried this key's upload (including the waiters that go on together after a leader failed). */
   led: number;
   /** The send waited for another send's upload of this key, which then succeeded. */
   followed: number;
@@ -41,11 +52,25 @@ export interface UploadGateStats {
   confirmedKeys: number;
 }
 
+/** How a waiting send goes on: as the new leader, or together with the others. */
+type Wake = 'lead' | 'together';
+
 interface Lane {
-  mutex: Mutex;
-  /** Holder plus waiters; the lane is dropped at zero so the map holds only keys in play. */
-  users: number;
+  /** A send leads this key now; the others wait for it. */
+  leading: boolean;
+  /**
+   * A leader failed: from then on sends of the key run without waiting for one another
+   * (each may transfer, so each takes a lead slot) until one succeeds or none runs.
+   */
+  together: boolean;
+  /** Sends of the key running now (the leader, or those going together). */
+  running: number;
+  /** Sends waiting for the leader, in arrival order. */
+  waiters: Array<(wake: Wake) => void>;
 }
+
+/** How a send that led a key ended: confirmed it, failed (the waiters go on together), or never ran. */
+type Outcome = 'succeeded' | 'failed' | 'abandoned';
 
 const DEFAULT_CONFIRM_TTL_MS = 10 * 60_000;
 const DEFAULT_MAX_CONFIRMED = 10_000;
@@ -64,6 +89,7 @@ export class UploadGate {
   readonly #limit: ConcurrencyLimit;
   readonly #leadLimit: ConcurrencyLimit;
   readonly #ttlMs: number;
+  readonly #slotHoldMs: number | undefined;
   readonly #now: () => number;
   #led = 0;
   #followed = 0;
@@ -74,6 +100,7 @@ export class UploadGate {
     this.#limit = new ConcurrencyLimit(options.maxConcurrent);
     this.#leadLimit = new ConcurrencyLimit(options.maxLeading ?? options.maxConcurrent);
     this.#ttlMs = options.confirmTtlMs ?? DEFAULT_CONFIRM_TTL_MS;
+    this.#slotHoldMs = options.slotHoldMs;
     this.#confirmed = new LRUCache({ max: options.maxConfirmed ?? DEFAULT_MAX_CONFIRMED });
     this.#now = options.now ?? (() => Date.now());
   }
@@ -84,35 +111,49 @@ export class UploadGate {
    * For each key not yet confirmed, the first send leads and later ones wait for it; keys
    * are taken in sorted order so two sends with the same keys in any order cannot
    * deadlock. When the leader's result passes `succeeded` its keys are confirmed and the
-   * waiters go through; when it rejects or fails `succeeded`, the next waiter leads.
-   * Sends without keys are not gated at all.
+   * waiters go through. When it rejects or fails `succeeded`, the waiters go on together
+   * (under the caps), not one leader after another: N sends that each fail after T would
+   * otherwise answer after N × T. With a deadline, no wait outlasts it (WaitTimeoutError;
+   * `send` never ran). Sends without keys are not gated at all.
    */
   async pass<T>(
     keys: readonly string[],
     send: () => Promise<T>,
     succeeded: (result: T) => boolean = () => true,
+    options: PassOptions = {},
   ): Promise<T> {
     const sorted = [...new Set(keys)].sort();
     if (sorted.length === 0) return send();
 
-    const leading: Array<{ key: string; release: () => void }> = [];
-    let ok = false;
+    const leading: Array<{ key: string; release: (outcome: Outcome) => void }> = [];
+    let outcome: Outcome = 'abandoned';
     try {
       for (const key of sorted) {
-        const release = await this.#claim(key);
+        const release = await this.#claim(key, options.deadline);
         if (release) leading.push({ key, release });
       }
+      const { deadline } = options;
+      const left = () => (deadline === undefined ? undefined : deadline - this.#now());
+      const run = () =>
+        this.#limit.run(
+          () => {
+            outcome = 'failed'; // until it says otherwise: it ran
+            return send();
+          },
+          left(),
+          this.#slotHoldMs,
+        );
       // A leading send takes its lead slot first, so sends queued for one never hold a
       // slot under maxConcurrent that confirmed sends could use.
-      const result = leading.length > 0 ? await this.#leadLimit.run(() => this.#limit.run(send)) : await this.#limit.run(send);
-      ok = succeeded(result);
+      const result = leading.length > 0 ? await this.#leadLimit.run(run, left()) : await run();
+      outcome = succeeded(result) ? 'succeeded' : 'failed';
       return result;
     } finally {
       // Confirm before releasing, so the waiters woken next already see the key confirmed.
       for (const { key, release } of leading) {
-        if (ok) this.#confirmed.set(key, this.#now());
-        else this.#leaderFailures++;
-        release();
+        if (outcome === 'succeeded') this.#confirmed.set(key, this.#now());
+        else if (outcome === 'failed') this.#leaderFailures++;
+        release(outcome);
       }
     }
   }
@@ -154,31 +195,81 @@ export class UploadGate {
     };
   }
 
-  /** Returns a releaser when this send leads `key`, nothing when it may go straight through. */
-  async #claim(key: string): Promise<(() => void) | undefined> {
+  /** Returns a releaser when this send leads `key` (alone or together), nothing when it may go straight through. */
+  async #claim(key: string, deadline: number | undefined): Promise<((outcome: Outcome) => void) | undefined> {
     if (this.isConfirmed(key)) {
       this.#passed++;
       return undefined;
     }
     let lane = this.#lanes.get(key);
     if (!lane) {
-      lane = { mutex: new Mutex(), users: 0 };
+      lane = { leading: false, together: false, running: 0, waiters: [] };
       this.#lanes.set(key, lane);
     }
-    const waited = lane.users > 0;
-    lane.users++;
-    const unlock = await lane.mutex.acquire();
-    const release = () => {
-      unlock();
-      if (--lane.users === 0) this.#lanes.delete(key);
-    };
+    if (lane.together || !lane.leading) {
+      if (!lane.together) lane.leading = true;
+      return this.#start(key, lane);
+    }
+    const wake = await this.#wait(lane, deadline);
     if (this.isConfirmed(key)) {
-      release();
-      if (waited) this.#followed++;
-      else this.#passed++;
+      this.#followed++;
+      if (wake === 'lead') lane.leading = false;
+      this.#settle(key, lane);
       return undefined;
     }
+    if (wake === 'lead') lane.leading = true;
+    return this.#start(key, lane);
+  }
+
+  #start(key: string, lane: Lane): (outcome: Outcome) => void {
+    lane.running++;
     this.#led++;
-    return release;
+    let done = false;
+    return (outcome) => {
+      if (done) return;
+      done = true;
+      lane.running--;
+      if (outcome === 'succeeded') {
+        lane.leading = false;
+        lane.together = false;
+        for (const wake of lane.waiters.splice(0)) wake('together');
+      } else if (outcome === 'failed') {
+        lane.leading = false;
+        lane.together = true;
+        for (const wake of lane.waiters.splice(0)) wake('together');
+      } else if (!lane.together) {
+        // It never ran (its wait timed out): the next waiter leads instead.
+        const next = lane.waiters.shift();
+        lane.leading = next !== undefined;
+        next?.('lead');
+      }
+      this.#settle(key, lane);
+    };
+  }
+
+  /** Waits for the lane's leader to end; rejects with WaitTimeoutError at the deadline. */
+  #wait(lane: Lane, deadline: number | undefined): Promise<Wake> {
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const waiter = (wake: Wake) => {
+        if (timer) clearTimeout(timer);
+        resolve(wake);
+      };
+      lane.waiters.push(waiter);
+      if (deadline === undefined) return;
+      timer = setTimeout(() => {
+        const at = lane.waiters.indexOf(waiter);
+        if (at < 0) return;
+        lane.waiters.splice(at, 1);
+        reject(new WaitTimeoutError());
+      }, Math.max(0, deadline - this.#now()));
+    });
+  }
+
+  /** Drops a lane nobody runs or waits on, so the map holds only keys in play. */
+  #settle(key: string, lane: Lane): void {
+    if (lane.running > 0 || lane.waiters.length > 0) return;
+    lane.together = false;
+    if (!lane.leading && this.#lanes.get(key) === lane) this.#lanes.delete(key);
   }
 }

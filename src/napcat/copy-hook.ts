@@ -1,3 +1,4 @@
+import { FileInUseError } from '../flight/in-use';
 import type { HookDeps } from './hook-deps';
 import type { Method } from './shapes';
 
@@ -20,6 +21,9 @@ export function wrapCopyFile(deps: HookDeps): (original: Method) => Method {
         deps.stats.add(outcome === 'copied' ? 'ntqqCopiesMade' : 'ntqqCopiesAvoided');
         return undefined;
       } catch (error) {
+        // Still in use after the wait: NapCat's copy onto that name would fail as well, and
+        // silently (it ignores the result). Say so instead.
+        if (error instanceof FileInUseError) throw error;
         deps.failOpen.fault('copyFile', error, `${src} → ${dst}`);
         return original.apply(this, args);
       }

@@ -6,6 +6,7 @@ import type { Lease } from '../store/types';
 import type { AddedLatency } from './added-latency';
 import type { EntryRepair } from './entry-repair';
 import type { FailOpen } from './fail-open';
+import type { KernelHolds } from './kernel-holds';
 import type { ManagedPaths } from './managed-paths';
 import type { MediaCopies } from './media-copies';
 import type { SendScopes } from './send-scopes';
@@ -28,6 +29,8 @@ export interface HookDeps {
   oneBot: unknown;
   store: MediaSource;
   pathLeases: PathLeases;
+  /** Files of timed-out sends, kept while NTQQ may still read them. */
+  holds: KernelHolds;
   scopes: SendScopes;
   copies: MediaCopies;
   /** The base64 text behind each store file of the current send, to rebuild a corrupt one. */

@@ -40,6 +40,9 @@ interface Target {
   make: (original: Method) => Method;
 }
 
+/** Wraps each hook once more (ReloadHandoff.guard); the identity by default. */
+export type HookGuard = (hooked: Method, owner: object, method: string) => Method;
+
 /**
  * Wraps every hook target found by duck-typing. A target that is missing disables only its
  * own feature, with one log line; the others still work.
@@ -48,14 +51,11 @@ export function installHooks(
   patches: MethodPatches,
   deps: Omit<HookDeps, 'copies' | 'sources' | 'repair' | 'latency'>,
   actions: { get(name: string): unknown } | undefined,
+  guard: HookGuard = (hooked) => hooked,
 ): InstalledHooks {
-  const coreFileApi = objectWithMethods(deps.core, ['apis', 'FileApi'], []);
-  const nativeCopy = field(coreFileApi, 'copyFile');
-  const copies = new MediaCopies(
-    typeof nativeCopy === 'function'
-      ? (src, dst) => (nativeCopy as Method).call(coreFileApi, src, dst) as Promise<unknown>
-      : (src, dst) => copyFile(src, dst),
-  );
+  // Our placements copy with Node's fs, whose promise settles when the bytes are written:
+  // QQ's native copy is typed `unknown` in NapCat and may answer before (napcat-pipeline.md §2.3).
+  const copies = new MediaCopies((src, dst) => copyFile(src, dst));
   const sources = new SendSources(deps.scopes);
   const repair = new EntryRepair({ ...deps, copies, sources });
   const latency = new AddedLatency(deps.scopes, deps.stats);
@@ -86,7 +86,9 @@ export function installHooks(
   const installed: string[] = [];
   for (const target of targets) {
     const owner = objectWithMethods(roots, target.path, [target.method]);
-    if (owner && patches.wrap(owner, target.method, target.make)) installed.push(target.feature);
+    if (owner && patches.wrap(owner, target.method, (original) => guard(target.make(original), owner, target.method))) {
+      installed.push(target.feature);
+    }
     else deps.failOpen.disabled(target.feature, `${target.where}.${target.method}`);
   }
 
@@ -95,9 +97,13 @@ export function installHooks(
     const action = safeGet(actions, name);
     if (action && typeof field(action, '_handle') === 'function') {
       patches.wrap(action, '_handle', (original) =>
-        function (this: unknown, ...args: unknown[]) {
-          return deps.scopes.run(() => original.apply(this, args) as Promise<unknown>);
-        },
+        guard(
+          function (this: unknown, ...args: unknown[]) {
+            return deps.scopes.run(() => original.apply(this, args) as Promise<unknown>);
+          },
+          action,
+          '_handle',
+        ),
       );
       scoped++;
     }

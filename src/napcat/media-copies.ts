@@ -3,9 +3,10 @@ import { createReadStream } from 'node:fs';
 import { rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { LRUCache } from 'lru-cache';
+import { retryWhileInUse } from '../flight/in-use';
 
-/** The native copy (`core.apis.FileApi.copyFile` as NapCat defined it). */
-export type NativeCopy = (src: string, dst: string) => Promise<unknown>;
+/** A file copy that settles once every byte is written (Node's `fs.promises.copyFile`). */
+export type FileCopy = (src: string, dst: string) => Promise<unknown>;
 
 export type CopyOutcome = 'present' | 'copied';
 
@@ -19,11 +20,27 @@ interface Seen {
   size: number;
   ino: number;
   mtimeMs: number;
+  /** The md5 of the bytes found or placed there. */
+  md5: string;
   /** performance.now() when the disk last showed it so. */
   checkedAt: number;
 }
 
+/** A source file as last hashed; a changed file is hashed again. */
+interface SourceDigest {
+  size: number;
+  ino: number;
+  mtimeMs: number;
+  md5: string;
+}
+
 const MD5_NAME = /^([0-9a-f]{32})(\.[^.]*)?$/i;
+/**
+ * How long a rename into place keeps trying while Windows says the name is in use: QQ reading
+ * the file we replace, or a name deleted while QQ still had it open (delete-pending until its
+ * upload ends), an antivirus or the indexer holding it.
+ */
+const IN_USE_RETRY = { firstDelayMs: 20, maxDelayMs: 1000, budgetMs: 30_000 };
 /** Copies tried when our temp file vanishes under us (someone cleaning the media folder). */
 const COPY_TRIES = 3;
 
@@ -52,16 +69,18 @@ export class CorruptSourceError extends Error {
  * callers for one destination share one in-flight copy.
  */
 export class MediaCopies {
-  readonly #copy: NativeCopy;
+  readonly #copy: FileCopy;
   /** The check-or-copy running per destination, and when it began. */
   readonly #flights = new Map<string, Flight>();
   /** Destinations we published or checked, as they were then; a changed file is checked again. */
   readonly #seen = new LRUCache<string, Seen>({ max: 10_000 });
   /** When a destination was last found missing or wrong by someone else (a failed send). */
   readonly #forgotten = new LRUCache<string, number>({ max: 10_000 });
+  /** Sources copied onto destinations whose name promises no md5 (video thumbnails). */
+  readonly #sources = new LRUCache<string, SourceDigest>({ max: 1_000 });
   #copies = 0;
 
-  constructor(copy: NativeCopy) {
+  constructor(copy: FileCopy) {
     this.#copy = copy;
   }
 
@@ -79,7 +98,7 @@ export class MediaCopies {
    * reaches NTQQ (the send gate does, before every attempt).
    */
   async ensure(src: string, dst: string, size?: number, trustMs = 0): Promise<CopyOutcome> {
-    const seen = trustMs > 0 && !this.#flights.has(dst) ? this.#seen.get(dst) : undefined;
+    const seen = trustMs > 0 && md5Named(dst) && !this.#flights.has(dst) ? this.#seen.get(dst) : undefined;
     if (seen && performance.now() - seen.checkedAt < trustMs && (size === undefined || seen.size === size)) return 'present';
     for (;;) {
       const running = this.#flights.get(dst);
@@ -112,10 +131,13 @@ export class MediaCopies {
 
   async #ensure(src: string, dst: string, knownSize: number | undefined): Promise<CopyOutcome> {
     const size = knownSize ?? (await stat(src)).size;
-    if (await this.#isGood(dst, size)) return 'present';
+    // Where the name promises no md5 (a video thumbnail `<md5>_0.png`), the bytes to find
+    // there are the source's own: a same-size file may be another picture.
+    const expected = md5Named(dst) ?? (await this.#sourceMd5(src));
+    if (await this.#isGood(dst, size, expected)) return 'present';
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#place(src, dst, size);
+        await this.#place(src, dst, size, expected);
         break;
       } catch (error) {
         // Our temp file deleted from outside (a cache cleaner sweeping the folder): copy again.
@@ -124,35 +146,35 @@ export class MediaCopies {
       }
     }
     const placed = await stat(dst);
-    this.#seen.set(dst, { size: placed.size, ino: placed.ino, mtimeMs: placed.mtimeMs, checkedAt: performance.now() });
+    this.#seen.set(dst, { size: placed.size, ino: placed.ino, mtimeMs: placed.mtimeMs, md5: expected, checkedAt: performance.now() });
     return 'copied';
   }
 
-  /** Native copy to a temp name, checked (size, and the md5 the name promises), then renamed into place. */
-  async #place(src: string, dst: string, size: number): Promise<void> {
+  /** Copy to a temp name, checked (size, and the md5 expected there), then renamed into place. */
+  async #place(src: string, dst: string, size: number, expected: string): Promise<void> {
     const temp = path.join(path.dirname(dst), `.${path.basename(dst)}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       await this.#copy(src, temp);
       this.#copies++;
-      // The native copy reports nothing (napcat-pipeline.md §2.3): check what it produced.
+      // Checked whatever the copy reported: a copy onto a name NTQQ reads must be whole.
       const written = await stat(temp);
-      const named = md5Named(dst);
-      const copied = named && written.size === size ? await md5Of(temp) : undefined;
-      if (written.size !== size || copied !== named) {
+      const copied = written.size === size ? await md5Of(temp) : undefined;
+      if (copied !== expected) {
         // A bad copy, or a bad source? Only the source's own md5 tells (one more pass, on failure only).
+        const named = md5Named(dst);
         const source = named ? await md5Of(src) : undefined;
         if (source !== undefined && source !== named) throw new CorruptSourceError(src, dst, source);
         throw new Error(`复制不完整 / incomplete copy: ${temp} has ${written.size} of ${size} bytes`);
       }
-      await rename(temp, dst);
+      await retryWhileInUse(dst, () => rename(temp, dst), IN_USE_RETRY);
     } catch (error) {
       await unlink(temp).catch(() => undefined);
       throw error;
     }
   }
 
-  /** True when `dst` exists with `size` bytes and, if we did not place it, the md5 its name promises. */
-  async #isGood(dst: string, size: number): Promise<boolean> {
+  /** True when `dst` exists with `size` bytes whose md5 is `expected` (unchanged since we last found so, or hashed now). */
+  async #isGood(dst: string, size: number, expected: string): Promise<boolean> {
     const now = await stat(dst).catch(() => undefined);
     if (!now || now.size !== size) {
       this.#seen.delete(dst);
@@ -160,14 +182,23 @@ export class MediaCopies {
     }
     const checkedAt = performance.now();
     const seen = this.#seen.get(dst);
-    if (seen && seen.ino === now.ino && seen.mtimeMs === now.mtimeMs && seen.size === now.size) {
+    if (seen && seen.ino === now.ino && seen.mtimeMs === now.mtimeMs && seen.size === now.size && seen.md5 === expected) {
       seen.checkedAt = checkedAt;
       return true;
     }
-    const named = md5Named(dst);
-    if (named && (await md5Of(dst)) !== named) return false;
-    this.#seen.set(dst, { size: now.size, ino: now.ino, mtimeMs: now.mtimeMs, checkedAt });
+    if ((await md5Of(dst)) !== expected) return false;
+    this.#seen.set(dst, { size: now.size, ino: now.ino, mtimeMs: now.mtimeMs, md5: expected, checkedAt });
     return true;
+  }
+
+  /** The md5 of `src`, hashed again only when the file changed. */
+  async #sourceMd5(src: string): Promise<string> {
+    const now = await stat(src);
+    const known = this.#sources.get(src);
+    if (known && known.size === now.size && known.ino === now.ino && known.mtimeMs === now.mtimeMs) return known.md5;
+    const md5 = await md5Of(src);
+    this.#sources.set(src, { size: now.size, ino: now.ino, mtimeMs: now.mtimeMs, md5 });
+    return md5;
   }
 }
 

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { LRUCache } from 'lru-cache';
 import type { MediaInfo } from '../store/types';
+import { FileInUseError } from '../flight/in-use';
 import { CorruptEntryError } from './entry-repair';
 import type { HookDeps } from './hook-deps';
 import type { PlacedMedia } from './managed-paths';
@@ -53,6 +54,7 @@ export class MediaUpload {
         fast = await this.#fromStore(media, elementType, elementSubType, uploadGroupFile !== false);
       } catch (error) {
         if (error instanceof CorruptEntryError) throw error; // NapCat's path would send the bad bytes
+        if (error instanceof FileInUseError) throw error; // NapCat's copy onto that name would fail unseen
         this.#deps.failOpen.fault('uploadFile', error, filePath);
       }
       this.#deps.latency.uploaded(media.path, fast ? performance.now() - started : 0);

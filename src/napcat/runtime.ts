@@ -16,21 +16,33 @@ import { PathLeases } from '../store/path-leases';
 import { registerRoutes, type WebRouter } from '../web';
 import { FailOpen } from './fail-open';
 import { installHooks, type InstalledHooks } from './install';
+import { KernelHolds, type HeldFile } from './kernel-holds';
 import { ManagedPaths } from './managed-paths';
 import { MethodPatches } from './method-patches';
 import { SendScopes } from './send-scopes';
+import { ReloadHandoff, announceSuccessor } from './reload-handoff';
 import { napcatMaxTimeoutMs } from './shapes';
 import { StoreHandle } from './store-handle';
 import type { PluginConfigSchema, PluginContext } from './types';
 
 // One running instance per process (anchors A9): NapCat re-imports the entry on every reload
 // and keeps old module instances alive, so module-level state cannot see the previous one.
+// Files NTQQ may still read when an instance stops (KernelHolds) wait here, as plain data,
+// for the next one. What passes between instances is duck-typed: they may be two versions.
 const ACTIVE = Symbol.for('napcat-plugin-media-cache/runtime');
-type Slot = { [ACTIVE]?: Runtime };
+const PARKED = Symbol.for('napcat-plugin-media-cache/parked-holds');
+/** What a retiring instance hands to the running one. */
+interface Successor {
+  adoptPending(paths: string[]): void;
+  adoptHolds(files: HeldFile[]): void;
+}
+type Slot = { [ACTIVE]?: Runtime & Successor; [PARKED]?: HeldFile[] };
 const slot = (): Slot => globalThis as Slot;
 
-/** How long cleanup waits for sends already inside our hooks before releasing their files. */
+/** How long cleanup waits for sends already inside our hooks before letting go of their files. */
 const DRAIN_MS = 30_000;
+/** How long requests held back during a reload wait for the next instance's hooks. */
+const HANDOVER_MS = 5_000;
 const BACKSTOP_EVERY_MS = 60_000;
 
 /** Everything plugin_init builds, and its exact undoing in plugin_cleanup. */
@@ -41,6 +53,8 @@ export class Runtime {
   readonly scopes: SendScopes;
   readonly pathLeases: PathLeases;
   readonly managed = new ManagedPaths();
+  readonly holds = new KernelHolds();
+  readonly handoff: ReloadHandoff;
   readonly store: StoreHandle;
   configUi: PluginConfigSchema = [];
   hooks: InstalledHooks | undefined;
@@ -68,6 +82,7 @@ export class Runtime {
       logger,
       unlink: (file) => (managed.napcatDeletes(file) ? unlink(file) : Promise.resolve()),
     });
+    this.handoff = new ReloadHandoff(() => this.scopes.current() !== undefined);
     this.store = new StoreHandle(
       {
         dir: resolveCacheDir(config.cacheDir, ctx.dataPath),
@@ -106,7 +121,10 @@ export class Runtime {
   async #start(): Promise<void> {
     const ctx = this.#ctx;
     const logger = ctx.logger;
-    await this.store.open();
+    // Hooks first, then the store: a put waits for the store to open, so a request arriving
+    // meanwhile is ours already instead of NapCat's (and a retiring instance's held-back
+    // requests come here sooner).
+    const opening = this.store.open();
     this.scopes.startBackstop(BACKSTOP_EVERY_MS);
     this.stats.gauge('leasesHeld', () => this.scopes.size);
     this.stats.gauge('storeBytes', () => this.store.store?.stats().bytes ?? 0);
@@ -119,6 +137,7 @@ export class Runtime {
         oneBot: ctx.oneBot,
         store: this.store,
         pathLeases: this.pathLeases,
+        holds: this.holds,
         scopes: this.scopes,
         managed: this.managed,
         failOpen,
@@ -127,7 +146,12 @@ export class Runtime {
         config: () => this.live.current,
       },
       ctx.actions,
+      (hooked, owner, method) => this.handoff.guard(hooked, owner, method),
     );
+    announceSuccessor();
+    await opening;
+    this.adoptHolds(slot()[PARKED] ?? []);
+    delete slot()[PARKED];
     let statusPagePath: string | undefined;
     if (ctx.router) {
       statusPagePath = registerRoutes(ctx.router as unknown as WebRouter, {
@@ -164,24 +188,79 @@ export class Runtime {
   }
 
   /**
-   * Undoes everything: the originals go back at once (new sends take NapCat's path), sends
-   * already inside our hooks finish with their files intact, then every lease, timer and
-   * the store are released.
+   * Undoes everything without failing a send in flight (a reload is cleanup, then a new
+   * instance's init). New requests wait while the sends already inside our hooks finish with
+   * their files intact; then every lease, timer and the store are released, files NTQQ may
+   * still read after a Timeout are left leased for the next instance, and the waiting
+   * requests go to the next instance's hooks (or, when none comes, to NapCat's own methods).
+   * Sends still running after DRAIN_MS keep their files until they end; the next instance is
+   * given the files they leave.
    */
   async stop(): Promise<void> {
     const logger = this.#ctx.logger;
     if (slot()[ACTIVE] === this) delete slot()[ACTIVE];
     this.#unsubscribe();
+    this.handoff.retire();
+    if (await this.handoff.drained(DRAIN_MS)) {
+      await this.#release();
+    } else {
+      logger.warn(`仍有发送未结束，其文件保留至发送结束 / sends still running after ${DRAIN_MS} ms keep their files until they end`);
+      this.pathLeases.suspendDeletions();
+      void this.handoff.drained().then(() => this.#releaseLate());
+    }
+    this.handoff.handOff(HANDOVER_MS, () => this.#restore());
+  }
+
+  /** Takes over paths a retiring instance no longer uses: deleted after our grace unless we use them. */
+  adoptPending(paths: string[]): void {
+    for (const file of paths) this.pathLeases.acquire(file).release();
+  }
+
+  /** Takes over files NTQQ may still be reading, until the time each was held for. */
+  adoptHolds(files: HeldFile[]): void {
+    const now = Date.now();
+    const held = [];
+    for (const file of files) {
+      if (file.until <= now) continue;
+      const lease = file.hash ? this.store.acquire(file.hash) : this.pathLeases.acquire(file.path);
+      if (lease) held.push({ ...file, lease });
+    }
+    this.holds.hold(held);
+  }
+
+  #restore(): void {
     const stuck = this.patches.restoreAll();
     if (stuck.length > 0) {
-      logger.warn(`这些方法被其他插件再次包装，已改为直通 / wrapped again by someone else, left as pass-through: ${stuck.join(', ')}`);
+      this.#ctx.logger.warn(`这些方法被其他插件再次包装，已改为直通 / wrapped again by someone else, left as pass-through: ${stuck.join(', ')}`);
     }
-    if (!(await this.patches.drained(DRAIN_MS))) {
-      logger.warn(`仍有发送未结束，已强制释放 / sends still running after ${DRAIN_MS} ms; releasing their files anyway`);
-    }
+  }
+
+  /** Drained: no send of ours is running, new ones wait; nothing of ours can be in use but the held files. */
+  async #release(): Promise<void> {
     this.scopes.releaseAll();
+    this.#park(this.holds.park());
     await this.pathLeases.close({ deletePending: true });
     await this.store.close();
+  }
+
+  /** The last late send has ended; a successor may be using the same files by now. */
+  async #releaseLate(): Promise<void> {
+    this.scopes.releaseAll();
+    const held = this.holds.park();
+    const pending = this.pathLeases.pendingPaths();
+    await this.pathLeases.close({ deletePending: false });
+    await this.store.close();
+    const successor = slot()[ACTIVE];
+    if (successor) {
+      successor.adoptPending(pending);
+      successor.adoptHolds(held);
+    } else {
+      this.#park(held);
+    }
+  }
+
+  #park(held: HeldFile[]): void {
+    if (held.length > 0) slot()[PARKED] = [...(slot()[PARKED] ?? []), ...held];
   }
 
   #apply(next: Readonly<MediaCacheConfig>, changed: readonly string[]): void {

@@ -12,9 +12,12 @@ export interface PathLeasesOptions {
   unlink?: (file: string) => Promise<void>;
   /** Where failed deletions are reported, once per deletion. Default silent. */
   logger?: Logger;
-  /** Extra attempts after EBUSY/EPERM (Windows: the file is still open elsewhere). Default 3. */
+  /**
+   * Extra attempts after EBUSY/EPERM/EACCES (Windows: QQ, an antivirus or the indexer still
+   * holds the file). Default 20, which with the default delays keeps trying for about 16 min.
+   */
   busyRetries?: number;
-  /** The nth extra attempt waits n × this, ms. Default 500. */
+  /** The first extra attempt waits this long, ms, each next one twice as long, up to a minute. Default 500. */
   busyRetryDelayMs?: number;
   /** Clock in ms, injectable for tests. Default Date.now. */
   now?: () => number;
@@ -58,6 +61,7 @@ interface PathEntry {
 type UnlinkOutcome = { ok: true } | { ok: false; error: unknown };
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_BUSY_DELAY_MS = 60_000;
 
 /**
  * Reference counts for files the plugin shares between sends (the NTQQ `Ori/<md5>` copies).
@@ -75,12 +79,14 @@ export class PathLeases {
   #graceMs: number;
   #count = 0;
   #closed = false;
+  /** No deletion is scheduled any more (a retiring plugin instance leaves them to its successor). */
+  #keep = false;
 
   constructor(options: PathLeasesOptions) {
     this.#graceMs = checkDelay(options.graceMs);
     this.#unlink = options.unlink ?? fsp.unlink;
     this.#logger = options.logger ?? silentLogger;
-    this.#busyRetries = options.busyRetries ?? 3;
+    this.#busyRetries = options.busyRetries ?? 20;
     this.#busyRetryDelayMs = options.busyRetryDelayMs ?? 500;
     this.#now = options.now ?? (() => Date.now());
   }
@@ -122,6 +128,21 @@ export class PathLeases {
     let n = 0;
     for (const entry of this.#entries.values()) if (entry.leases.size === 0) n++;
     return n;
+  }
+
+  /**
+   * Stops deleting: waiting deletions are cancelled and paths whose last lease goes from now
+   * on are only remembered (see pendingPaths). For a plugin instance that retires while its
+   * successor may already use the same files.
+   */
+  suspendDeletions(): void {
+    this.#keep = true;
+    for (const entry of this.#entries.values()) if (entry.leases.size === 0) cancelTimer(entry);
+  }
+
+  /** Paths with no lease that are waiting for (or, after suspendDeletions, spared) deletion. */
+  pendingPaths(): string[] {
+    return [...this.#entries].filter(([, entry]) => entry.leases.size === 0).map(([key]) => key);
   }
 
   /** Changes the grace period; deletions already waiting are moved to last release + the new grace. */
@@ -173,7 +194,7 @@ export class PathLeases {
     entry.leases.delete(record);
     this.#count--;
     // With an unlink in flight, #afterUnlink sees this acquisition and schedules afresh.
-    if (entry.leases.size === 0 && !entry.deleting && !this.#closed) {
+    if (entry.leases.size === 0 && !entry.deleting && !this.#closed && !this.#keep) {
       this.#scheduleDeletion(record.path, entry, this.#graceMs);
     }
   }
@@ -204,14 +225,20 @@ export class PathLeases {
     // Acquired while the unlink ran: a holder waited on `ready` and may have recreated the
     // file, so it gets a fresh grace period once the last lease goes.
     if (entry.leases.size > 0) return;
+    if (this.#keep) {
+      // Gone for good unless someone used it meanwhile; either way no retry from here on.
+      if (outcome.ok && !usedMeanwhile && this.#entries.get(key) === entry) this.#entries.delete(key);
+      return;
+    }
     if (usedMeanwhile && !this.#closed) {
       this.#scheduleDeletion(key, entry, this.#graceMs);
       return;
     }
     if (!outcome.ok) {
       const code = codeOf(outcome.error);
-      if ((code === 'EBUSY' || code === 'EPERM') && retry < this.#busyRetries && !this.#closed) {
-        entry.timer = setTimeout(() => this.#delete(key, entry, retry + 1), this.#busyRetryDelayMs * (retry + 1)).unref();
+      if ((code === 'EBUSY' || code === 'EPERM' || code === 'EACCES') && retry < this.#busyRetries && !this.#closed) {
+        const delay = Math.min(MAX_BUSY_DELAY_MS, this.#busyRetryDelayMs * 2 ** retry);
+        entry.timer = setTimeout(() => this.#delete(key, entry, retry + 1), delay).unref();
         return;
       }
       if (code !== 'ENOENT') {

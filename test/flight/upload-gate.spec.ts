@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { WaitTimeoutError } from '../../src/flight/concurrency-limit';
 import { UploadGate } from '../../src/flight/upload-gate';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -73,7 +74,7 @@ describe('UploadGate', () => {
     expect(server.transfers).to.equal(1);
   });
 
-  it('when the leader rejects, exactly the next waiter leads and every other send still completes', async () => {
+  it('when the leader rejects, the waiters go on together under the cap (not one leader after another), and all complete', async () => {
     const server = new FakeServer();
     const gate = new UploadGate({ maxConcurrent: 16 });
     let first = true;
@@ -84,23 +85,56 @@ describe('UploadGate', () => {
       }
       return server.send(['k']);
     };
-    const outcomes = await Promise.all(
+    const all = Promise.all(
       Array.from({ length: 200 }, () => gate.pass(['k'], send, ok).then(() => 'ok', (e: Error) => e.message)),
     );
+    const outcomes = await within(5000, all);
     expect(outcomes[0]).to.equal('rich media transfer failed');
     expect(outcomes.slice(1).every((o) => o === 'ok')).to.equal(true);
-    expect(gate.stats()).to.include({ led: 2, followed: 198, passed: 0, leaderFailures: 1 });
-    expect(server.transfers).to.equal(1);
+    expect(server.maxActive, 'the waiters ran together, as many as the cap allows').to.equal(16);
+    expect(gate.stats()).to.include({ leaderFailures: 1, followed: 0, passed: 0, led: 200 });
+    expect(gate.isConfirmed('k')).to.equal(true);
   });
 
-  it('treats a result failing `succeeded` as a leader failure, returns it to its caller, and caches nothing', async () => {
-    const server = new FakeServer();
-    server.failNext.add('k');
+  it('N sends whose attempts all fail: each is tried once, together, not N in a row', async () => {
+    const gate = new UploadGate({ maxConcurrent: 8 });
+    let active = 0;
+    let most = 0;
+    const failing = async () => {
+      most = Math.max(most, ++active);
+      for (let i = 0; i < 3; i++) await tick();
+      active--;
+      return { result: -1 };
+    };
+    const results = await within(5000, Promise.all(Array.from({ length: 20 }, () => gate.pass(['k'], failing, ok))));
+    expect(results.every((r) => r.result === -1)).to.equal(true);
+    expect(most, 'after the first failure the other 19 ran 8 at a time').to.equal(8);
+    expect(gate.stats()).to.include({ leaderFailures: 20, sending: 0, queued: 0 });
+  });
+
+  it('a deadline bounds every wait: a waiter past it never runs and rejects with WaitTimeoutError; the next send leads', async () => {
     const gate = new UploadGate({ maxConcurrent: 4 });
-    const results = await Promise.all(Array.from({ length: 10 }, () => gate.pass(['k'], () => server.send(['k']), ok)));
-    expect(results.map((r) => r.result)).to.deep.equal([-1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-    expect(gate.stats()).to.include({ led: 2, followed: 8, leaderFailures: 1 });
-    expect(server.transfers).to.equal(2);
+    let finish!: () => void;
+    const leader = gate.pass(['k'], () => new Promise<number>((resolve) => (finish = () => resolve(0))));
+    let ran = false;
+    const late = await gate
+      .pass(['k'], async () => (ran = true), () => true, { deadline: Date.now() + 20 })
+      .catch((e: unknown) => e);
+    expect(late).to.be.instanceOf(WaitTimeoutError);
+    expect(ran).to.equal(false);
+    finish();
+    await leader;
+    expect(gate.isConfirmed('k')).to.equal(true);
+
+    const capped = new UploadGate({ maxConcurrent: 1 });
+    let release!: () => void;
+    const holder = capped.pass(['a'], () => new Promise<void>((resolve) => (release = resolve)));
+    const queued = await capped.pass(['b'], async () => 'ran', () => true, { deadline: Date.now() + 20 }).catch((e: unknown) => e);
+    expect(queued, 'a wait for a slot is bounded too').to.be.instanceOf(WaitTimeoutError);
+    release();
+    await holder;
+    expect(await capped.pass(['b'], async () => 'ran'), 'the abandoned lead went to the next send').to.equal('ran');
+    expect(capped.stats()).to.include({ sending: 0, queued: 0 });
   });
 
   it('does not cache a lone failure: the next send leads again', async () => {

@@ -39,6 +39,8 @@ export interface Counters {
   responsesFailed: number;
   /** Names unlinked by code outside the model while the kernel held them open (Windows would refuse or make them delete-pending). */
   outsideUnlinksWhileOpen: number;
+  /** Files Node's own rename/copyFile put onto a visible name in the media tree (a plugin's placements; NapCat's copies are native). */
+  nodeMediaPlacements: number;
 }
 
 export function createCounters(): Counters {
@@ -68,6 +70,7 @@ export function createCounters(): Counters {
     responsesOk: 0,
     responsesFailed: 0,
     outsideUnlinksWhileOpen: 0,
+    nodeMediaPlacements: 0,
   };
 }
 

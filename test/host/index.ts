@@ -11,6 +11,7 @@
 //   bandwidth     uplink bytes per model second (shared)        default 40 MiB/s
 //   latencyMs     server round trip, model ms (±50 % jitter)    default 20
 //   diskBandwidth native copy/read speed, bytes per model second default 100 MiB/s
+//   nativeCopyResolvesEarly  native copy answers before its bytes are on disk  default false
 //   packetMode    PacketApi.packetStatus (forward via highway)  default true
 //   seed          PRNG seed (jitter, NT msg ids)                default 1
 //   httpGetProxy  OneBot imageDownloadProxy                     default ''
@@ -37,6 +38,7 @@ import { NapCatOneBot11Adapter } from './napcat/onebot';
 import { formatLogParts, type HostRuntime, type LogLine } from './napcat/runtime';
 import { createKernel, type Kernel } from './ntqq/kernel';
 import { NativeClient } from './ntqq/native-client';
+import { shareNodeFs } from './ntqq/node-fs-sharing';
 import { MediaServer } from './ntqq/server';
 import { resolveOptions, type HostOptions, type ResolvedHostOptions } from './options';
 import { PluginManager, type PluginRecord } from './plugins/loader';
@@ -117,7 +119,15 @@ export async function createHost(input: HostOptions = {}): Promise<Host> {
   const account = `${options.uin}@${qqDataRoot}`;
   world.sink(account, (snapshot) => Object.assign(counters, snapshot));
   const native = new NativeClient(world, account);
-  await native.attach({ fileMode: options.fileMode, bandwidth: options.bandwidth, latencyMs: options.latencyMs, diskBandwidth: options.diskBandwidth, seed: options.seed });
+  await native.attach({
+    fileMode: options.fileMode,
+    bandwidth: options.bandwidth,
+    latencyMs: options.latencyMs,
+    diskBandwidth: options.diskBandwidth,
+    seed: options.seed,
+    copyResolvesEarly: options.nativeCopyResolvesEarly,
+  });
+  const unshare = shareNodeFs({ roots: [root, qqDataRoot], ntData: paths.ntData, mode: options.fileMode, native, counters });
   const logs: LogLine[] = [];
   const rt: HostRuntime = {
     shape: options.apiShape,
@@ -189,6 +199,7 @@ export async function createHost(input: HostOptions = {}): Promise<Host> {
       await webui.stop();
       await pluginManager.close();
       clock.close();
+      unshare();
       await native.detach();
       world.sink(account, undefined);
       await server.detach();

@@ -21,6 +21,8 @@ export interface HostOptions {
   bandwidth?: number;
   /** Native disk speed for copies and kernel/highway reads, bytes per model second. Default 100 MiB/s. */
   diskBandwidth?: number;
+  /** The native copy resolves once the destination is open, before its bytes are written (NapCat types its result `unknown`). Default false. */
+  nativeCopyResolvesEarly?: boolean;
   /** One server round trip in model ms (jittered ±50 % by the seed). Default 20. */
   latencyMs?: number;
   /** core.apis.PacketApi.packetStatus: forward messages via NapCat's highway. Default true. */
@@ -55,6 +57,7 @@ export function resolveOptions(options: HostOptions): ResolvedHostOptions {
     bandwidth: 40 * MiB,
     latencyMs: 20,
     diskBandwidth: 100 * MiB,
+    nativeCopyResolvesEarly: false,
     packetMode: true,
     seed: 1,
     httpGetProxy: '',

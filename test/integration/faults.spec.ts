@@ -2,17 +2,11 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { MediaServer, makePng, totalUploadFailures, type Host, type HostOptions } from '../host';
-import type { OB11Response } from '../host/actions/response';
+import { MediaServer, createHost, makePng, totalUploadFailures, type Host, type HostOptions } from '../host';
 import { PLUGIN_ID, burst, failed, hostWithPlugin, pluginStats } from './support';
 
 const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
 const image = (bytes: Buffer) => ({ type: 'image', data: { file: `base64://${bytes.toString('base64')}` } });
-
-/** A request may fail only with NapCat's own error text, never with something of ours. */
-function expectNapCatErrorsOnly(responses: OB11Response[]): void {
-  for (const r of failed(responses)) expect(String(r.message)).to.match(/EventChecker Failed|Timeout|文件处理失败|ENOENT|发送消息失败/);
-}
 
 function storeContent(host: Host): string[] {
   const dir = path.join(host.pluginManager.getPluginDataPath(PLUGIN_ID), 'cache', 'content');
@@ -23,7 +17,7 @@ function storeContent(host: Host): string[] {
 describe('integration: faults during a burst, reload during a burst, the legacy API shape', function () {
   this.timeout(180_000);
   const hosts: Host[] = [];
-  const opts: HostOptions = { timeScale: 0.05, seed: 4 };
+  const opts: HostOptions = { timeScale: 1, seed: 4 };
   const plugin = async (o: HostOptions = opts) => {
     const host = await hostWithPlugin(o, { graceSeconds: 1 });
     hosts.push(host);
@@ -46,7 +40,9 @@ describe('integration: faults during a burst, reload during a burst, the legacy 
 
   it('the NTQQ media path deleted from outside every 15 ms mid-burst: 0 failures, each file put back before the send that needs it', async () => {
     const png = makePng({ bytes: 500_000, seed: 90 });
-    const host = await plugin();
+    // The vandal runs on the wall clock: at time scale 0.05 it strikes about once per 300 model
+    // ms, where this spec's numbers (docs/hooks.md) were measured.
+    const host = await plugin({ timeScale: 0.05, seed: 4 });
     let deleted = 0;
     const vandal = setInterval(() => {
       for (const file of host.listMedia()) {
@@ -65,17 +61,50 @@ describe('integration: faults during a burst, reload during a burst, the legacy 
     expect(failed(after), 'recovered').to.deep.equal([]);
   });
 
-  it('clean_cache during a burst: each request succeeds or fails with NapCat’s error; then all succeed', async () => {
-    const png = makePng({ bytes: 500_000, seed: 91 });
-    const host = await plugin();
-    const sending = burst(host, 60, () => [image(png)]);
-    await new Promise((r) => setTimeout(r, 20));
-    const cleaned = await host.call('clean_cache');
-    const responses = await sending;
-    expect(cleaned.status).to.equal('ok');
-    expectNapCatErrorsOnly(responses);
-    const after = await burst(host, 20, () => [image(png)]);
-    expect(failed(after), 'recovered').to.deep.equal([]);
+  for (const fileMode of ['posix', 'windows-ebusy', 'windows-delete-pending'] as const) {
+    it(`clean_cache during a burst (${fileMode}): all 60 delivered, then all 20 more`, async () => {
+      const png = makePng({ bytes: 500_000, seed: 91 });
+      const host = await plugin({ timeScale: 1, seed: 4, fileMode });
+      const sending = burst(host, 60, () => [image(png)]);
+      await new Promise((r) => setTimeout(r, 400));
+      const cleaned = await host.call('clean_cache');
+      const responses = await sending;
+      expect(cleaned.status).to.equal('ok');
+      expect(failed(responses).map((r) => r.message)).to.deep.equal([]);
+      expect(responses.filter((r) => r.status === 'ok')).to.have.length(60);
+      const after = await burst(host, 20, () => [image(png)]);
+      expect(failed(after), 'recovered').to.deep.equal([]);
+      expect(host.counters.outsideUnlinksWhileOpen, 'deletes that bypassed the file rules').to.equal(0);
+      expect((await pluginStats(host)).fallbacks, 'requests handed back to NapCat').to.deep.equal({});
+    });
+  }
+
+  it('a send that timed out keeps its media file while NTQQ still reads it (windows-delete-pending): the next send of it is delivered', async () => {
+    const png = makePng({ bytes: 200_000, seed: 97 });
+    const host = await plugin({ timeScale: 1, seed: 7, fileMode: 'windows-delete-pending', bandwidth: 40_000 });
+    const send = (timeout?: number) => host.call('send_group_msg', { group_id: 1, message: [image(png)], ...(timeout ? { timeout } : {}) });
+    const first = await send(800);
+    expect(String(first.message), 'NapCat gave up; NTQQ goes on uploading for ~5 s').to.match(/^Timeout:/);
+    await new Promise((r) => setTimeout(r, 1500)); // past the plugin's grace (1 s)
+    const second = await send();
+    expect(second.status, String(second.message)).to.equal('ok');
+    expect(host.counters.outsideUnlinksWhileOpen).to.equal(0);
+    expect((await pluginStats(host)).fallbacks, 'requests handed back to NapCat').to.deep.equal({});
+  });
+
+  it('a media file deleted while NTQQ still reads it (windows-delete-pending): the fresh copy waits for the name instead of failing the send', async () => {
+    const png = makePng({ bytes: 200_000, seed: 98 });
+    const host = await plugin({ timeScale: 1, seed: 8, fileMode: 'windows-delete-pending', bandwidth: 40_000 });
+    const send = (timeout?: number) => host.call('send_group_msg', { group_id: 1, message: [image(png)], ...(timeout ? { timeout } : {}) });
+    const first = send(800); // NTQQ uploads for ~5 s; NapCat stops waiting after 0.8 s
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await host.call('clean_cache')).status).to.equal('ok'); // the name is delete-pending until NTQQ lets go
+    const second = send();
+    expect(String((await first).message)).to.match(/^Timeout:/);
+    const answer = await second;
+    expect(answer.status, String(answer.message)).to.equal('ok');
+    expect(host.counters.outsideUnlinksWhileOpen).to.equal(0);
+    expect((await pluginStats(host)).fallbacks, 'requests handed back to NapCat').to.deep.equal({});
   });
 
   it('a corrupt store entry (same size) with its NTQQ copy gone: 0 failures, the right md5 uploaded, the entry rebuilt and one quarantine counted', async () => {
@@ -108,7 +137,8 @@ describe('integration: faults during a burst, reload during a burst, the legacy 
     await host.pluginManager.reloadPlugin(PLUGIN_ID);
     const responses = await sending;
     console.log(`      reload mid-burst: failed ${failed(responses).length}/80`);
-    expectNapCatErrorsOnly(responses);
+    expect(failed(responses).map((r) => r.message), 'every send in flight across the reload delivered').to.deep.equal([]);
+    expect(responses.filter((r) => r.status === 'ok')).to.have.length(80);
     const uploadFile = host.core.apis.FileApi.uploadFile as unknown as Record<symbol, unknown>;
     const inner = uploadFile[Symbol.for('napcat-plugin-media-cache/wrapped')];
     expect(inner, 'one wrapper over NapCat’s own method').to.equal(Object.getPrototypeOf(host.core.apis.FileApi).uploadFile);
@@ -116,11 +146,42 @@ describe('integration: faults during a burst, reload during a burst, the legacy 
     expect(failed(after)).to.deep.equal([]);
   });
 
+  it('a native copy that answers before its bytes are on disk: NapCat alone fails; with the plugin 0 failures, no fault of ours', async () => {
+    const png = makePng({ bytes: 500_000, seed: 95 });
+    const early: HostOptions = { ...opts, nativeCopyResolvesEarly: true, diskBandwidth: 1024 * 1024 };
+    const bare = await createHost(early);
+    hosts.push(bare);
+    expect(failed(await burst(bare, 10, () => [image(png)])).length, 'NapCat alone').to.be.greaterThan(0);
+    const host = await plugin(early);
+    const responses = await burst(host, 40, () => [image(png)]);
+    expect(failed(responses).map((r) => r.message)).to.deep.equal([]);
+    expect((await pluginStats(host)).fallbacks, 'requests handed back to NapCat').to.deep.equal({});
+    expect(host.counters.nodeMediaPlacements + host.counters.nativeCopies, 'copies onto the NTQQ path').to.equal(1);
+  });
+
+  it('reloads mid-burst, again and again, at time scale 1: every send in flight delivered', async () => {
+    const png = makePng({ bytes: 300_000, seed: 96 });
+    const host = await plugin({ timeScale: 1, seed: 6 });
+    let delivered = 0;
+    let lost: string[] = [];
+    for (let round = 0; round < 6; round++) {
+      const sending = burst(host, 24, () => [image(png)], 400, round + 1);
+      await new Promise((r) => setTimeout(r, 60 + 40 * (round % 3)));
+      await host.pluginManager.reloadPlugin(PLUGIN_ID);
+      const responses = await sending;
+      delivered += responses.filter((r) => r.status === 'ok').length;
+      lost = lost.concat(failed(responses).map((r) => String(r.message).split('\n')[0]));
+    }
+    console.log(`      6 reloads mid-burst: delivered ${delivered}/144; failed: ${JSON.stringify(lost)}`);
+    expect(lost).to.deep.equal([]);
+    expect(delivered).to.equal(144);
+  });
+
   it('the ≤ v4.17.48 API shape: 0 failures, nothing left', async () => {
     const png = makePng({ bytes: 500_000, seed: 94 });
     const host = await plugin({ ...opts, apiShape: 'legacy' });
     const responses = await burst(host, 60, () => [image(png)]);
     expect(failed(responses).map((r) => r.message)).to.deep.equal([]);
-    expect(host.counters.nativeCopies).to.equal(1);
+    expect(host.counters.nativeCopies + host.counters.nodeMediaPlacements, 'copies onto the NTQQ path').to.equal(1);
   });
 });

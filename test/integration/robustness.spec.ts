@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { createHook } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHost, makePng, type Host } from '../host';
+import { createHash } from 'node:crypto';
+import { MediaServer, createHost, makeMp4, makePng, type Host } from '../host';
 import { isWrapped } from '../../src/napcat/method-patches';
 import { PLUGIN_ID, burst, failed, hostWithPlugin, imageSegment, pluginStats } from './support';
 
@@ -125,6 +126,47 @@ describe('integration: bad input, a broken store, reloads', function () {
     const left = await timers();
     expect(left, 'no timer of the plugin is left').to.equal(0);
     hook.disable();
+  });
+
+  it('a temp chat (private to a non-friend through a group) whose first attempt fails is retried through its group and delivered', async () => {
+    const peerOf = () => ({ chatType: 100, peerUid: 'u_4242', guildId: '765432' });
+    const sendTemp = async (host: Host) => {
+      host.kernel.msgService.injectTransferFailures(1);
+      const msgApi = host.oneBot.apis.MsgApi;
+      const peer = peerOf();
+      const { sendElements, deleteAfterSentFiles } = await msgApi.createSendElements([imageSegment(makePng({ bytes: 20_000, seed: 3 }))] as never, peer);
+      return msgApi.sendMsgWithOb11UniqueId(peer, sendElements, deleteAfterSentFiles).then(
+        () => 'ok',
+        (error: Error) => error.message,
+      );
+    };
+    const bare = await createHost({ timeScale: 0.25 });
+    const host = await hostWithPlugin({ timeScale: 0.25 }, { retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10 } });
+    hosts.push(bare, host);
+    expect(await sendTemp(bare), 'NapCat alone: the failure is answered').to.match(/rich media transfer failed/);
+    expect(await sendTemp(host)).to.equal('ok');
+    expect(host.kernel.msgService.tempChats, 'each attempt opened the chat through the group').to.deep.equal([
+      { peerUid: 'u_4242', fromGroupCode: '765432' },
+      { peerUid: 'u_4242', fromGroupCode: '765432' },
+    ]);
+  });
+
+  it('a video’s custom thumbnail the size of NapCat’s default one is the thumbnail sent', async () => {
+    // NapCat writes its default thumbnail to Thumb/<md5>_0.png, then copies the custom one over it.
+    const custom = makePng({ width: 64, height: 36, bytes: 1, seed: 78 });
+    const standIn = makePng({ width: 64, height: 36, bytes: 1, seed: 77 });
+    expect(custom.length, 'same size as the default thumbnail').to.equal(standIn.length);
+    const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
+    const video = { type: 'video', data: { file: `base64://${makeMp4({ bytes: 300_000, seed: 5 }).toString('base64')}`, thumb: `base64://${custom.toString('base64')}` } };
+    const bareServer = new MediaServer();
+    const server = new MediaServer();
+    const bare = await createHost({ timeScale: 0.25, server: bareServer });
+    const host = await hostWithPlugin({ timeScale: 0.25, server });
+    hosts.push(bare, host);
+    for (const h of [bare, host]) expect((await h.call('send_group_msg', { group_id: 3, message: [video] })).status).to.equal('ok');
+    expect(await bareServer.list(), 'NapCat alone sends the custom thumbnail').to.include(md5(custom));
+    expect(await server.list()).to.include(md5(custom));
+    expect(await server.list()).to.not.include(md5(standIn));
   });
 
   it('transparency: the same requests give equal responses with and without the plugin (ids aside)', async () => {

@@ -4,6 +4,7 @@
 // come from it:
 //
 //   npx tsx test/integration/send-cap.measure.ts [runs=3] [variant…]
+//   RTT_MS=200 npx tsx test/integration/send-cap.measure.ts …   (server round trip, default the host's 20 ms)
 //
 // Variants: `none` (no plugin), `shipped:<n>` (the plugin as shipped with maxConcurrentUploads
 // n: at most n sends that may transfer, 2n media sends in all), `all:<n>` (as well, every send
@@ -16,6 +17,8 @@ import { failed, imageSegment, burst, installBuilt } from './support';
 
 const SENDS = 200;
 const TIME_SCALE = 1;
+/** One server round trip in ms (the kernel makes two per send that transfers nothing: ask, deliver). */
+const RTT_MS = process.env.RTT_MS ? Number(process.env.RTT_MS) : undefined;
 
 interface Variant {
   name: string;
@@ -32,7 +35,7 @@ function parse(spec: string): Variant {
 }
 
 async function once(variant: Variant, seed: number): Promise<{ ms: number; failures: number }> {
-  const host = await createHost({ timeScale: TIME_SCALE, seed });
+  const host = await createHost({ timeScale: TIME_SCALE, seed, latencyMs: RTT_MS });
   try {
     if (variant.capAll) {
       const limit = new ConcurrencyLimit(variant.cap);
@@ -58,7 +61,7 @@ async function once(variant: Variant, seed: number): Promise<{ ms: number; failu
 
 const runs = Number(process.argv[2] ?? 3);
 const variants = (process.argv.length > 3 ? process.argv.slice(3) : ['none', 'all:4', 'all:8', 'shipped:4', 'shipped:8']).map(parse);
-console.log(`${SENDS} sends of one 1 MB image, timeScale ${TIME_SCALE}, ${runs} runs each; ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}`);
+console.log(`${SENDS} sends of one 1 MB image, timeScale ${TIME_SCALE}, RTT ${RTT_MS ?? 'default'} ms, ${runs} runs each; ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}`);
 // Variants take turns within each run, so a load change on the machine hits them alike.
 const results = new Map(variants.map((v) => [v, [] as Array<{ ms: number; failures: number }>]));
 for (let run = 1; run <= runs; run++) for (const variant of variants) results.get(variant)!.push(await once(variant, run));

@@ -6,9 +6,10 @@ import { silentLogger } from '../../src/logger';
 import { AddedLatency } from '../../src/napcat/added-latency';
 import { EntryRepair } from '../../src/napcat/entry-repair';
 import { FailOpen } from '../../src/napcat/fail-open';
+import { KernelHolds } from '../../src/napcat/kernel-holds';
 import type { HookDeps, MediaSource } from '../../src/napcat/hook-deps';
 import { ManagedPaths } from '../../src/napcat/managed-paths';
-import { MediaCopies, type NativeCopy } from '../../src/napcat/media-copies';
+import { MediaCopies, type FileCopy } from '../../src/napcat/media-copies';
 import { SendScopes } from '../../src/napcat/send-scopes';
 import { SendSources } from '../../src/napcat/send-sources';
 import { MediaStats } from '../../src/stats';
@@ -17,7 +18,7 @@ import { PathLeases } from '../../src/store/path-leases';
 export interface FakeOptions {
   store?: MediaSource;
   /** The native copy; default a plain fs copy. */
-  copy?: NativeCopy;
+  copy?: FileCopy;
   core?: unknown;
 }
 
@@ -42,6 +43,7 @@ export function fakeDeps(config: Partial<MediaCacheConfig> = {}, options: FakeOp
     oneBot: {},
     store,
     pathLeases: new PathLeases({ graceMs: 0, unlink: async () => {} }),
+    holds: new KernelHolds(),
     scopes,
     copies,
     sources,

@@ -72,6 +72,29 @@ describe('MediaCopies', () => {
     expect(native).to.equal(0);
   });
 
+  it('a same-size destination whose name holds no md5 (a video thumbnail) is checked by content, not taken on size', async () => {
+    const thumb = path.join(dir, `${md5}_0.png`);
+    await writeFile(thumb, Buffer.alloc(bytes.length, 1)); // NapCat's default thumbnail, same size
+    let native = 0;
+    const copies = new MediaCopies(async (a, b) => { native++; await copyFile(a, b); });
+    expect(await copies.ensure(src, thumb)).to.equal('copied');
+    expect(native).to.equal(1);
+    expect((await readFile(thumb)).equals(bytes)).to.equal(true);
+    expect(await copies.ensure(src, thumb), 'now it holds these bytes').to.equal('present');
+    expect(native).to.equal(1);
+  });
+
+  it('another source of the same size for one unnamed destination (a second custom thumbnail) is placed', async () => {
+    const thumb = path.join(dir, `${md5}_0.png`);
+    const other = path.join(dir, 'other.png');
+    const otherBytes = Buffer.alloc(bytes.length, 8);
+    await writeFile(other, otherBytes);
+    const copies = new MediaCopies((a, b) => copyFile(a, b));
+    await copies.ensure(src, thumb);
+    expect(await copies.ensure(other, thumb)).to.equal('copied');
+    expect((await readFile(thumb)).equals(otherBytes)).to.equal(true);
+  });
+
   it('a short native copy fails loudly, publishes nothing and leaves no temp file', async () => {
     const copies = new MediaCopies(async (_a, b) => writeFile(b, bytes.subarray(0, 100)));
     const err = await copies.ensure(src, dst).catch((e: Error) => e);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
@@ -8,8 +9,11 @@ import { SendGate, mediaOf } from '../../src/napcat/send-gate';
 import { fakeDeps } from './fakes';
 
 const pic = (md5: string) => ({ elementType: 2, picElement: { md5HexStr: md5, sourcePath: `/nt/Ori/${md5}.png` } });
-const richMediaFailed = () =>
-  new Error('EventChecker Failed: NTEvent serviceAndMethod:NodeIKernelMsgService/sendMsg EventRet:\n{\n    "result": -1,\n    "errMsg": "rich media transfer failed"\n}\n');
+const EVENT = 'NTEvent serviceAndMethod:NodeIKernelMsgService/sendMsg ListenerName:NodeIKernelMsgListener/onMsgInfoListUpdate';
+const RESULT_MINUS_ONE = '{\n    "result": -1,\n    "errMsg": "rich media transfer failed"\n}';
+const richMediaFailed = () => new Error(`EventChecker Failed: ${EVENT} EventRet:\n${RESULT_MINUS_ONE}\n`);
+/** NapCat's Timeout, in full: it may carry the kernel's result so far, a -1 included. */
+const napcatTimeout = (ret = RESULT_MINUS_ONE) => new Error(`Timeout: ${EVENT} EventRet:\n${ret}\n`);
 
 describe('SendGate', () => {
   it('finds the media keys of every element kind', () => {
@@ -37,9 +41,26 @@ describe('SendGate', () => {
     expect(deps.stats.snapshot().uploads.retries).to.equal(2);
   });
 
+  it('retries a temp chat through the group it came with, not the msg id NapCat wrote into peer.guildId', async () => {
+    const gate = new SendGate(fakeDeps());
+    const groups: string[] = [];
+    let calls = 0;
+    // NapCat's sendMsg: a temp chat's guildId is read as the group on entry, then overwritten.
+    const sendMsg = async (peer: { chatType: number; guildId?: string }) => {
+      if (peer.chatType === 100 && peer.guildId) groups.push(peer.guildId);
+      peer.guildId = `7${++calls}`;
+      if (calls === 1) throw richMediaFailed();
+      return { msgId: peer.guildId };
+    };
+    const peer = { chatType: 100, peerUid: 'u_9', guildId: '123456' };
+    expect(await gate.wrap(sendMsg as never)(peer, [pic('t')], 10_000)).to.deep.equal({ msgId: '72' });
+    expect(groups, 'the group each attempt saw').to.deep.equal(['123456', '123456']);
+    expect(peer.guildId, 'left as NapCat leaves it').to.equal('72');
+  });
+
   it('never retries a Timeout (it may have been delivered) nor any other error', async () => {
     const gate = new SendGate(fakeDeps());
-    for (const error of [new Error('Timeout: NTEvent … "result": -1 rich media transfer failed'), new Error('EventChecker Failed: {"result": 5}')]) {
+    for (const error of [napcatTimeout(), new Error('EventChecker Failed: {"result": 5}')]) {
       let calls = 0;
       const err = await (gate
         .wrap(async () => {
@@ -50,6 +71,49 @@ describe('SendGate', () => {
       expect(err).to.equal(error);
       expect(calls).to.equal(1);
     }
+  });
+
+  describe('an outage: every attempt times out (NapCat #932, #1815)', () => {
+    let clock: sinon.SinonFakeTimers;
+    beforeEach(() => (clock = sinon.useFakeTimers({ now: 0 })));
+    afterEach(() => clock.restore());
+
+    /** NapCat's sendMsg while the server does not answer: its own timer rejects after the timeout it is given. */
+    const outage = (calls: number[]) => (_peer: unknown, _elements: unknown, timeout: number) => {
+      calls.push(timeout);
+      return new Promise((_resolve, reject) => setTimeout(() => reject(napcatTimeout('{}')), timeout));
+    };
+
+    it('20 sends of one image: every one answered within NapCat’s own timeout, not one after another', async () => {
+      const deps = fakeDeps({ maxConcurrentUploads: 4 });
+      const gate = new SendGate(deps);
+      const calls: number[] = [];
+      const answeredAt: number[] = [];
+      const sends = Array.from({ length: 20 }, () =>
+        (gate.wrap(outage(calls) as never)({}, [pic('down')], 10_000) as Promise<unknown>).catch((e: Error) => {
+          answeredAt.push(Date.now());
+          return e.message;
+        }),
+      );
+      await clock.tickAsync(10_000);
+      const messages = (await Promise.all(sends)) as string[];
+      expect(Math.max(...answeredAt), 'the last answer').to.be.at.most(10_000);
+      expect(calls, 'handed to NapCat: the leader alone; the others’ time was up').to.deep.equal([10_000]);
+      expect(messages.filter((m) => m.startsWith('Timeout:'))).to.have.length(1);
+      expect(messages.filter((m) => m.startsWith('未发送'))).to.have.length(19);
+      expect(deps.stats.snapshot().failures.NOT_SENT).to.equal(19);
+    });
+
+    it('a send that waited is handed to NapCat with what is left of its timeout', async () => {
+      const gate = new SendGate(fakeDeps({ maxConcurrentUploads: 4 }));
+      const calls: number[] = [];
+      const first = (gate.wrap(outage(calls) as never)({}, [pic('slow')], 10_000) as Promise<unknown>).catch(() => 'failed');
+      await clock.tickAsync(4_000);
+      const second = (gate.wrap(outage(calls) as never)({}, [pic('slow')], 10_000) as Promise<unknown>).catch(() => 'failed');
+      await clock.tickAsync(20_000);
+      await Promise.all([first, second]);
+      expect(calls, 'the second waited 6 s for the first, then had 4 s left').to.deep.equal([10_000, 4_000]);
+    });
   });
 
   it('lets one send of an md5 lead; the other 9 go after it succeeded', async () => {
@@ -89,6 +153,33 @@ describe('SendGate', () => {
     most = 0;
     await Promise.all(Array.from({ length: 6 }, (_, i) => gate.wrap(sendMsg)({}, [pic('a'), pic(`new${i}`)], 10_000)));
     expect(most, 'one unconfirmed md5 in a message puts the message under the cap').to.equal(2);
+  });
+
+  it('a send waiting on the server past its first 50 ms no longer holds a slot: a slow server does not serialise a broadcast', async () => {
+    const clock = sinon.useFakeTimers({ now: 0 });
+    try {
+      const gate = new SendGate(fakeDeps({ maxConcurrentUploads: 2 }));
+      await gate.wrap(async () => ({ ok: true }))({}, [pic('rtt')], 10_000); // confirmed
+      let running = 0;
+      let most = 0;
+      const roundTrips = async () => {
+        most = Math.max(most, ++running);
+        await new Promise((r) => setTimeout(r, 400)); // two server round trips of 200 ms
+        running--;
+        return { ok: true };
+      };
+      let last = 0;
+      const all = Promise.all(
+        Array.from({ length: 40 }, () => (gate.wrap(roundTrips)({}, [pic('rtt')], 10_000) as Promise<unknown>).then(() => (last = Date.now()))),
+      );
+      await clock.tickAsync(300);
+      expect(most, 'at most 4 start per 50 ms, and they overlap').to.be.at.least(24);
+      await clock.tickAsync(5_000);
+      await all;
+      expect(last, 'the last answer (4 at a time through the whole wait: 4 s)').to.be.at.most(900);
+    } finally {
+      clock.restore();
+    }
   });
 
   describe('media files put back before each attempt', () => {

@@ -87,7 +87,7 @@ describe('release zip (npm run pack)', function () {
     const c = host.counters;
     expect(c.uploadsTransferred, 'uploads that moved bytes').to.equal(1);
     expect(c.instantUploads, 'uploads the server deduplicated').to.equal(29);
-    expect(c.nativeCopies, 'copies onto the NTQQ path').to.equal(1);
+    expect(c.nativeCopies + c.nodeMediaPlacements, 'copies onto the NTQQ path').to.equal(1);
     const stats = await pluginStats(host);
     expect(stats.sends.seen).to.equal(30);
     // One write; every other put found the content or joined the write in flight.

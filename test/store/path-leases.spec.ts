@@ -122,7 +122,7 @@ describe('PathLeases', () => {
     expect(gone.calls).to.have.length(1);
     expect(log.warnings).to.have.length(0);
 
-    const denied = fakeUnlink(['EACCES']);
+    const denied = fakeUnlink(['EIO']);
     const loud = new PathLeases({ graceMs: GRACE, unlink: denied.unlink, logger: log.logger });
     loud.acquire(FILE).release();
     await clock.tickAsync(GRACE * 10);
@@ -132,9 +132,9 @@ describe('PathLeases', () => {
     expect(loud.pending).to.equal(0);
   });
 
-  it('retries EBUSY/EPERM a few times with growing waits, then logs once', async () => {
+  it('retries EBUSY/EPERM/EACCES (in use) with doubling waits, then logs once', async () => {
     const log = recordingLogger();
-    const busy = fakeUnlink(['EBUSY', 'EPERM', 'EBUSY', 'EBUSY']);
+    const busy = fakeUnlink(['EBUSY', 'EPERM', 'EACCES', 'EBUSY']);
     const leases = new PathLeases({ graceMs: GRACE, unlink: busy.unlink, logger: log.logger, busyRetries: 3, busyRetryDelayMs: 100 });
     leases.acquire(FILE).release();
     await clock.tickAsync(GRACE);
@@ -143,7 +143,7 @@ describe('PathLeases', () => {
     expect(busy.calls).to.have.length(2);
     await clock.tickAsync(200);
     expect(busy.calls).to.have.length(3);
-    await clock.tickAsync(299);
+    await clock.tickAsync(399);
     expect(busy.calls).to.have.length(3);
     await clock.tickAsync(1);
     expect(busy.calls).to.have.length(4);

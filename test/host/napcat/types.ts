@@ -1,7 +1,8 @@
 // The slice of NapCat/NTQQ shapes the model passes around (named as in NapCat so a
 // plugin's duck-typing sees what it would see there).
 export const ElementType = { TEXT: 1, PIC: 2, FILE: 3, PTT: 4, VIDEO: 5, FACE: 6, REPLY: 7, ARK: 10, MFACE: 11, MARKDOWN: 14, MULTIFORWARD: 16, SHARELOCATION: 28 } as const;
-export const ChatType = { FRIEND: 1, GROUP: 2 } as const;
+/** KCHATTYPEC2C, KCHATTYPEGROUP, KCHATTYPETEMPC2CFROMGROUP (a private chat with a non-friend, through a group). */
+export const ChatType = { FRIEND: 1, GROUP: 2, TEMP_FROM_GROUP: 100 } as const;
 /** picType values from getFileTypeForSendType (core/helper/msg.ts). */
 export const PicType = { NEWPIC_JPEG: 1000, NEWPIC_GIF: 2000 } as const;
 

@@ -3,7 +3,10 @@
 // a file a native writer holds cannot be opened again (EBUSY); a native reader does
 // not share write, so a copy onto it gets EBUSY; deleting an open file is refused
 // with EBUSY ('windows-ebusy') or leaves a delete-pending name that no one can open
-// or create until the last handle closes ('windows-delete-pending', EPERM).
+// or create until the last handle closes ('windows-delete-pending', EPERM). The same
+// rules hold for Node's own unlink, rename and copyFile (node-fs-sharing.ts routes
+// them here): replacing a name someone holds open is refused (EPERM, Windows' access
+// denied), and so is moving a file someone holds (EBUSY).
 import fs from 'node:fs';
 import type { Counters } from '../counters';
 
@@ -71,6 +74,23 @@ export class FileTable {
     }
     fs.unlinkSync(path);
     if (holders && holders.size > 0) this.unlinkedByModel.add(path);
+  }
+
+  /** fs.renameSync under the mode's sharing rules. */
+  rename(from: string, to: string): void {
+    if (this.deletePending.has(from) || this.deletePending.has(to)) throw fsError('EPERM', 'rename', to);
+    if (this.windows) {
+      if ((this.open.get(to)?.size ?? 0) > 0) throw fsError('EPERM', 'rename', to);
+      if ((this.open.get(from)?.size ?? 0) > 0) throw fsError('EBUSY', 'rename', from);
+    }
+    fs.renameSync(from, to);
+  }
+
+  /** fs.copyFileSync under the mode's sharing rules: the source is opened to read, the destination to write. */
+  copy(src: string, dst: string): void {
+    this.checkOpen(src, 'copyfile', 'node-read');
+    this.checkOpen(dst, 'copyfile', 'native-write');
+    fs.copyFileSync(src, dst);
   }
 
   private checkOpen(path: string, syscall: string, kind: HandleKind): void {

@@ -48,10 +48,19 @@ function month(): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
 }
 
+/** What `prepareTempChat` was asked to open: the non-friend and the group the chat goes through. */
+export interface TempChatRequest {
+  peerUid: string;
+  fromGroupCode: string;
+}
+
 export class KernelMsgService {
   private readonly listeners = new Set<MsgListener>();
   private readonly sent = new Map<string, RawMessage>();
   private seq = 0;
+  private injectedFailures = 0;
+  /** Every prepareTempChat call, in order (for tests). */
+  readonly tempChats: TempChatRequest[] = [];
 
   constructor(private readonly deps: KernelDeps) {}
 
@@ -68,8 +77,27 @@ export class KernelMsgService {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Makes the next `count` sends that carry media fail as a transient server-side transfer
+   * failure does (result -1 `rich media transfer failed`, nothing delivered): a test's way to
+   * get one deterministic failed attempt.
+   */
+  injectTransferFailures(count: number): void {
+    this.injectedFailures += count;
+  }
+
+  prepareTempChat(request: TempChatRequest): Promise<GeneralCallResult> {
+    this.tempChats.push({ peerUid: request.peerUid, fromGroupCode: request.fromGroupCode });
+    return Promise.resolve({ result: 0, errMsg: '' });
+  }
+
   /** Native send: uploads every media file of the message first, then delivers it. */
   async sendMsg(msgId: string, peer: Peer, elements: SendMessageElement[]): Promise<GeneralCallResult> {
+    if (this.injectedFailures > 0 && elements.some((element) => mediaRefs(element).length > 0)) {
+      this.injectedFailures--;
+      await this.deps.clock.sleep(this.deps.latencyMs * (0.5 + this.deps.random()));
+      return { result: -1, errMsg: RICH_MEDIA_FAILED };
+    }
     for (const element of elements) {
       for (const ref of mediaRefs(element)) {
         const outcome = await this.deps.native.upload(ref);
@@ -122,11 +150,46 @@ export class KernelMsgService {
   }
 }
 
+export interface GroupMemberInfo {
+  uid: string;
+  uin: string;
+  nick: string;
+}
+
+/** A group's member list: every uid the tests ask about is a member (*assumed*). */
+export class GroupMembers {
+  constructor(readonly groupCode: string) {}
+
+  get(uid: string): GroupMemberInfo {
+    return { uid, uin: uid.replace(/^u_/, ''), nick: `nick_${uid}` };
+  }
+}
+
+/**
+ * The group service, as far as NapCat's temp-chat branch needs it. Group codes are 32-bit
+ * (at most 10 digits); any other code names no group and the member list call fails, as
+ * it fails for a group the account is not in.
+ */
+export class KernelGroupService {
+  async getAllMemberList(groupCode: string, _forced: boolean): Promise<{ result: { infos: GroupMembers } }> {
+    if (!/^[1-9][0-9]{0,9}$/.test(groupCode) || Number(groupCode) > 0xffffffff) {
+      throw new Error(`getAllMemberList failed: no group ${groupCode}`);
+    }
+    return { result: { infos: new GroupMembers(groupCode) } };
+  }
+}
+
 export class KernelSession {
+  private readonly groupService = new KernelGroupService();
+
   constructor(private readonly msgService: KernelMsgService) {}
 
   getMsgService(): KernelMsgService {
     return this.msgService;
+  }
+
+  getGroupService(): KernelGroupService {
+    return this.groupService;
   }
 }
 

@@ -1,6 +1,6 @@
 // One account's handle on the native thread: what NapCat's objects call into.
 import type { NativeCopyResult } from './native-copy';
-import type { AccountSetup } from './native-protocol';
+import type { AccountSetup, NodeFsCall } from './native-protocol';
 import type { NativeWorld } from './native-world';
 import type { MediaRef, UploadOutcome } from './uploader';
 
@@ -38,5 +38,15 @@ export class NativeClient {
   /** unlinkSync under the mode's sharing rules; rejects with the errno `code`. */
   async unlink(path: string): Promise<void> {
     await this.world.request(this.account, 'unlink', { path });
+  }
+
+  /** One of Node's own file calls, run on the native thread under its sharing rules. */
+  async nodeFs(call: NodeFsCall, paths: string[]): Promise<void> {
+    await this.world.request(this.account, 'nodeFs', { call, paths });
+  }
+
+  /** The same, for Node's *Sync calls: blocks until the native thread has answered. */
+  nodeFsSync(call: NodeFsCall, paths: string[]): void {
+    this.world.requestSync(this.account, 'nodeFs', { call, paths });
   }
 }

@@ -2,7 +2,10 @@
 // harsh reading): open the source, truncate or create the destination, then write
 // 64 KiB per event-loop turn. A reader of the destination meanwhile sees a short or
 // half-old file. The writes take disk time (`diskBandwidth`). Errors are returned,
-// never thrown: NapCat ignores the result.
+// never thrown: NapCat ignores the result. With `onOpened` (a copy that answers early) the
+// caller is answered once the destination is created or truncated, and the bytes are
+// written only after the time the whole copy takes, as a copy queued behind other disk
+// work would be: a reader meanwhile finds an empty file, not one it can follow.
 import fs from 'node:fs';
 import type { ModelClock } from '../clock';
 import type { Counters } from '../counters';
@@ -23,6 +26,8 @@ export async function nativeCopy(
   diskBandwidth: number,
   src: string,
   dst: string,
+  /** Told once both files are open, before any byte is written. */
+  onOpened?: () => void,
 ): Promise<NativeCopyResult> {
   const disk = new DiskPacer(clock, diskBandwidth);
   counters.nativeCopies++;
@@ -32,6 +37,10 @@ export async function nativeCopy(
   try {
     from = files.openRead(src, 'native-read');
     to = files.openWrite(dst);
+    if (onOpened) {
+      onOpened();
+      await clock.sleep((fs.fstatSync(from.fd).size / diskBandwidth) * 1000);
+    }
     const buf = Buffer.allocUnsafe(COPY_CHUNK);
     for (let pos = 0; !clock.closed; ) {
       const n = fs.readSync(from.fd, buf, 0, COPY_CHUNK, pos);

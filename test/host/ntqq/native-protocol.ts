@@ -11,7 +11,12 @@ export interface AccountSetup {
   latencyMs: number;
   diskBandwidth: number;
   seed: number;
+  /** The native copy answers once the destination is open, before its bytes are written. */
+  copyResolvesEarly: boolean;
 }
+
+/** Node's own file calls that native sharing rules apply to (node-fs-sharing.ts). */
+export type NodeFsCall = 'unlink' | 'rename' | 'copyFile';
 
 export interface NativeOps {
   attach: { args: AccountSetup; result: null };
@@ -21,6 +26,7 @@ export interface NativeOps {
   highway: { args: { ref: Required<MediaRef> }; result: null };
   exists: { args: { path: string }; result: boolean };
   unlink: { args: { path: string }; result: null };
+  nodeFs: { args: { call: NodeFsCall; paths: string[] }; result: null };
   serverList: { args: Record<string, never>; result: string[] };
 }
 
@@ -31,7 +37,12 @@ export interface NativeRequest<K extends NativeOp = NativeOp> {
   account: string;
   op: K;
   args: NativeOps[K]['args'];
+  /** Answered through the shared sync buffer (the caller is blocked in Atomics.wait), not by message. */
+  sync?: boolean;
 }
+
+/** Layout of the sync buffer: Int32 [0] state (0 waiting, 1 answered), [1] byte length of the JSON reply from byte 8. */
+export const SYNC_BUFFER_BYTES = 64 * 1024;
 
 export interface NativeReply {
   id: number;

@@ -10,17 +10,22 @@ import { uploadViaHighway } from './highway';
 import { SharedLink } from './link';
 import { nativeCopy } from './native-copy';
 import type { AccountSetup, NativeOps, NativeReply, NativeRequest } from './native-protocol';
+import { SYNC_BUFFER_BYTES } from './native-protocol';
 import { ServerMemory } from './server-memory';
 import { uploadMedia, type UploaderDeps } from './uploader';
 
 interface Account {
   deps: UploaderDeps;
   counters: Counters;
+  copyResolvesEarly: boolean;
 }
 
 const port = parentPort;
 if (!port) throw new Error('native-thread must run in a worker');
-const clock = new ModelClock((workerData as { timeScale: number }).timeScale);
+const data = workerData as { timeScale: number; syncBuffer: SharedArrayBuffer };
+const clock = new ModelClock(data.timeScale);
+const syncState = new Int32Array(data.syncBuffer, 0, 2);
+const syncBytes = new Uint8Array(data.syncBuffer, 8, SYNC_BUFFER_BYTES - 8);
 const server = new ServerMemory();
 const accounts = new Map<string, Account>();
 
@@ -36,7 +41,7 @@ function attach(setup: AccountSetup): Account {
     latencyMs: setup.latencyMs,
     diskBandwidth: setup.diskBandwidth,
   };
-  return { deps, counters };
+  return { deps, counters, copyResolvesEarly: setup.copyResolvesEarly };
 }
 
 async function run(req: NativeRequest, account: Account | undefined): Promise<unknown> {
@@ -53,7 +58,11 @@ async function run(req: NativeRequest, account: Account | undefined): Promise<un
       return null;
     case 'copy': {
       const { src, dst } = req.args as NativeOps['copy']['args'];
-      return await nativeCopy(deps.files, deps.counters, clock, deps.diskBandwidth, src, dst);
+      if (!account.copyResolvesEarly) return await nativeCopy(deps.files, deps.counters, clock, deps.diskBandwidth, src, dst);
+      // Answers once the destination is open; the bytes follow on this thread.
+      return await new Promise((resolve) => {
+        void nativeCopy(deps.files, deps.counters, clock, deps.diskBandwidth, src, dst, () => resolve({ result: 0, errMsg: '' })).then(resolve);
+      });
     }
     case 'upload':
       return await uploadMedia(deps, (req.args as NativeOps['upload']['args']).ref);
@@ -65,6 +74,13 @@ async function run(req: NativeRequest, account: Account | undefined): Promise<un
     case 'unlink':
       deps.files.unlink((req.args as NativeOps['unlink']['args']).path);
       return null;
+    case 'nodeFs': {
+      const { call, paths } = req.args as NativeOps['nodeFs']['args'];
+      if (call === 'unlink') deps.files.unlink(paths[0]);
+      else if (call === 'rename') deps.files.rename(paths[0], paths[1]);
+      else deps.files.copy(paths[0], paths[1]);
+      return null;
+    }
     default:
       throw new Error(`unknown op ${String(req.op)}`);
   }
@@ -72,11 +88,22 @@ async function run(req: NativeRequest, account: Account | undefined): Promise<un
 
 port.on('message', (req: NativeRequest) => {
   const account = accounts.get(req.account);
+  const answer = req.sync ? answerSync : reply;
   run(req, account).then(
-    (value) => reply({ id: req.id, account: req.account, value }),
-    (err: NodeJS.ErrnoException) => reply({ id: req.id, account: req.account, error: { message: err.message, code: err.code } }),
+    (value) => answer({ id: req.id, account: req.account, value }),
+    (err: NodeJS.ErrnoException) => answer({ id: req.id, account: req.account, error: { message: err.message, code: err.code } }),
   );
 });
+
+/** Wakes a caller blocked in Atomics.wait with the reply (NativeWorld.requestSync). */
+function answerSync(message: NativeReply): void {
+  const account = accounts.get(message.account);
+  const json = Buffer.from(JSON.stringify(account ? { ...message, counters: nativeSnapshot(account.counters) } : message));
+  syncBytes.set(json.subarray(0, syncBytes.length));
+  Atomics.store(syncState, 1, Math.min(json.length, syncBytes.length));
+  Atomics.store(syncState, 0, 1);
+  Atomics.notify(syncState, 0);
+}
 
 function reply(message: NativeReply): void {
   const account = accounts.get(message.account);

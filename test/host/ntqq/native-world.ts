@@ -2,7 +2,7 @@
 // account's native counters back into that host's counters on every reply.
 import { Worker } from 'node:worker_threads';
 import type { NativeCounters } from '../counters';
-import type { NativeOp, NativeOps, NativeReply, NativeRequest } from './native-protocol';
+import { SYNC_BUFFER_BYTES, type NativeOp, type NativeOps, type NativeReply, type NativeRequest } from './native-protocol';
 import { nativeThreadSource } from './native-source';
 
 export class NativeError extends Error {
@@ -20,9 +20,11 @@ export class NativeWorld {
   private readonly sinks = new Map<string, (counters: NativeCounters) => void>();
   private nextId = 1;
   private terminated = false;
+  private readonly syncBuffer = new SharedArrayBuffer(SYNC_BUFFER_BYTES);
+  private readonly syncState = new Int32Array(this.syncBuffer, 0, 2);
 
   constructor(readonly timeScale: number) {
-    this.worker = new Worker(nativeThreadSource(), { eval: true, workerData: { timeScale } });
+    this.worker = new Worker(nativeThreadSource(), { eval: true, workerData: { timeScale, syncBuffer: this.syncBuffer } });
     this.worker.on('message', (reply: NativeReply) => this.onReply(reply));
     this.worker.on('error', (err) => this.failAll(err));
     this.worker.on('exit', () => this.failAll(new NativeError('native thread exited')));
@@ -42,6 +44,23 @@ export class NativeWorld {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.worker.postMessage(message);
     });
+  }
+
+  /**
+   * The same request, answered while this thread blocks (for Node's *Sync file calls): the
+   * native thread runs on its own loop and wakes us through a shared buffer.
+   */
+  requestSync<K extends NativeOp>(account: string, op: K, args: NativeOps[K]['args']): NativeOps[K]['result'] {
+    if (this.terminated) throw new NativeError('native thread stopped');
+    const message: NativeRequest<K> = { id: this.nextId++, account, op, args, sync: true };
+    Atomics.store(this.syncState, 0, 0);
+    this.worker.postMessage(message);
+    if (Atomics.wait(this.syncState, 0, 0, 30_000) === 'timed-out') throw new NativeError(`native thread did not answer ${op}`);
+    const length = Atomics.load(this.syncState, 1);
+    const reply = JSON.parse(Buffer.from(new Uint8Array(this.syncBuffer, 8, length)).toString()) as NativeReply;
+    if (reply.counters) this.sinks.get(reply.account)?.(reply.counters);
+    if (reply.error) throw new NativeError(reply.error.message, reply.error.code);
+    return reply.value as NativeOps[K]['result'];
   }
 
   async terminate(): Promise<void> {

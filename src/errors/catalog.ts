@@ -1,9 +1,15 @@
-// Every failure the plugin (or the proxy) reports to a bot, with a way out: what happened and
-// what to do, Chinese first with English beside, and NapCat's own text kept whole at the END,
-// because bots match on it (`rich media transfer failed`, `Timeout`). docs/errors.md is the
-// same table for people; test/errors/catalog.spec.ts checks that the two agree.
+// Every failure the plugin (or the proxy) reports, with a way out: what happened and what to
+// do, Chinese first with English beside, and NapCat's own text kept whole at the END, because
+// bots match on it (`rich media transfer failed`, `Timeout`). All but CACHE_UNUSABLE are the
+// answer a bot gets; CACHE_UNUSABLE is said in the log (requests meanwhile take NapCat's own
+// path and fail nothing). docs/errors.md is the same table for people;
+// test/errors/catalog.spec.ts checks that the two agree.
 
-export type FailureCategory = 'UPLOAD_FAILED' | 'SEND_TIMEOUT' | 'TOO_LARGE' | 'INVALID_BASE64' | 'URL_FAILED' | 'CACHE_UNUSABLE';
+// Not in it: media over `maxPayloadBytes`. It is not refused: NapCat's own path sends it
+// (src/napcat/oversize.ts says so in one info line). Nor "invalid base64": the text is decoded
+// exactly as NapCat's `Buffer.from(text, 'base64')` decodes it, which takes any character, so
+// the only base64 that cannot be sent is text that decodes to nothing (EMPTY_BASE64).
+export type FailureCategory = 'UPLOAD_FAILED' | 'SEND_TIMEOUT' | 'NOT_SENT' | 'EMPTY_BASE64' | 'URL_FAILED' | 'CACHE_UNUSABLE';
 
 /** One row of the table: the category's name, and what to do about it, in both languages. */
 export interface CatalogEntry {
@@ -30,17 +36,20 @@ export const CATALOG: readonly CatalogEntry[] = [
     },
   },
   {
-    category: 'TOO_LARGE',
-    title: { zh: '媒体超过 maxPayloadBytes', en: 'media over maxPayloadBytes' },
+    category: 'NOT_SENT',
+    title: { zh: '未发送', en: 'not sent' },
     action: {
-      zh: '压缩后再发，或改发 file:// 本地路径，或调高 maxPayloadBytes',
-      en: 'compress it, send a file:// path instead, or raise maxPayloadBytes',
+      zh: '消息没有交给 QQ，可以直接重发；若常发生，开启 pacing 或调高 NapCat 的 timeout',
+      en: 'it never reached QQ, so it is safe to send again; if this happens often, enable pacing or raise NapCat’s timeout',
     },
   },
   {
-    category: 'INVALID_BASE64',
-    title: { zh: '无效的 base64', en: 'invalid base64' },
-    action: { zh: '检查发送端的编码（位置见消息）', en: 'check the sender’s encoding at the position given' },
+    category: 'EMPTY_BASE64',
+    title: { zh: '解码后为空的 base64', en: 'base64 decodes to nothing' },
+    action: {
+      zh: '检查发送端：文本里没有可解码的 base64 数据，没有可发送的内容',
+      en: 'check the sender: the text holds no decodable base64 data, so there is nothing to send',
+    },
   },
   {
     category: 'URL_FAILED',
@@ -75,23 +84,32 @@ export function uploadStillFailing(p: { attempts: number; verified: boolean; nap
   return compose('UPLOAD_FAILED', { zh, en }, p.napcat);
 }
 
-export function sendTimedOut(p: { seconds: number; napcat: string }): string {
-  return compose('SEND_TIMEOUT', { zh: `QQ 在 ${p.seconds} 秒内没有确认`, en: `QQ did not confirm within ${p.seconds} s` }, p.napcat);
+/** `timeoutMs`: the time NapCat gave the message; said in seconds, whole or to a tenth. */
+export function sendTimedOut(p: { timeoutMs: number; napcat: string }): string {
+  const seconds = Math.round(p.timeoutMs / 100) / 10;
+  return compose('SEND_TIMEOUT', { zh: `QQ 在 ${seconds} 秒内没有确认`, en: `QQ did not confirm within ${seconds} s` }, p.napcat);
 }
 
-export function payloadTooLarge(p: { size: number; limit: number; napcat?: string }): string {
-  const size = formatSize(p.size);
-  const limit = formatSize(p.limit);
-  return compose('TOO_LARGE', { zh: `${size}，上限 ${limit}`, en: `${size}, limit ${limit}` }, p.napcat);
+/** NapCat's timeout for the message ran out while it waited in the plugin: it was never handed to QQ. */
+export function notSent(p: { timeoutMs: number }): string {
+  return compose('NOT_SENT', {
+    zh: `等待同一媒体的上传已用完 NapCat 为此消息设的超时（${p.timeoutMs} ms）`,
+    en: `waiting for the upload of the same media used up NapCat’s timeout for this message (${p.timeoutMs} ms)`,
+  });
 }
 
-/** `position` counts from 0 in the base64 text; `character` is what stands there. */
-export function invalidBase64(p: { position: number; character: string; napcat?: string }): string {
-  const shown = JSON.stringify(p.character);
+/**
+ * What NapCat itself answers for text that decodes to nothing: it writes the empty file, and
+ * every element builder refuses a 0-byte file so (onebot/api/file.ts, v4.18.5).
+ */
+export const NAPCAT_EMPTY_FILE = '文件异常，大小为0';
+
+/** Text that decodes to 0 bytes, refused before NapCat is asked; NapCat's answer for it last. */
+export function emptyBase64(p: { characters: number }): string {
   return compose(
-    'INVALID_BASE64',
-    { zh: `第 ${p.position} 个字符 ${shown} 不是 base64 字符`, en: `character ${shown} at position ${p.position} is not base64` },
-    p.napcat,
+    'EMPTY_BASE64',
+    { zh: `${p.characters} 个字符，解码得 0 字节`, en: `${p.characters} characters, 0 bytes decoded` },
+    NAPCAT_EMPTY_FILE,
   );
 }
 
@@ -116,17 +134,7 @@ export function urlFailed(p: { url: string; failure: UrlFailure; napcat: string 
   return compose('URL_FAILED', { zh: `${detail.zh}（${url}）`, en: detail.en }, p.napcat);
 }
 
-/** `instead` says what the plugin did meanwhile, e.g. NapCat's own path. */
-export function cacheUnusable(p: { errno: string; dir: string; instead: { zh: string; en: string }; napcat?: string }): string {
-  return compose(
-    'CACHE_UNUSABLE',
-    { zh: `${p.errno}（${p.dir}），已${p.instead.zh}`, en: `${p.errno} (${p.dir}); ${p.instead.en} instead` },
-    p.napcat,
-  );
-}
-
-function formatSize(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MiB (${bytes} B)`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB (${bytes} B)`;
-  return `${bytes} B`;
+/** `meanwhile` says what the plugin does instead, e.g. NapCat's own path. */
+export function cacheUnusable(p: { errno: string; dir: string; meanwhile: { zh: string; en: string } }): string {
+  return compose('CACHE_UNUSABLE', { zh: `${p.errno}（${p.dir}），${p.meanwhile.zh}`, en: `${p.errno} (${p.dir}); ${p.meanwhile.en}` });
 }

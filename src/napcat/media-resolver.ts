@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { emptyBase64 } from '../errors/catalog';
 import { StoreError } from '../store/errors';
 import type { Lease } from '../store/types';
 import type { HookDeps } from './hook-deps';
@@ -90,7 +91,7 @@ export class MediaResolver {
     try {
       lease = await this.#deps.store.putBase64(payload.text);
     } catch (error) {
-      return this.#onPutError(error, segment, napcat);
+      return this.#onPutError(error, segment, payload.text, napcat);
     }
     const kept = this.#deps.sources.remember(lease.media.path, payload.text);
     this.#deps.latency.resolved(lease.media.path, performance.now() - started);
@@ -125,11 +126,12 @@ export class MediaResolver {
     return { path: media.path, fileName: (name ?? path.basename(media.path)) as string, isLocal: true };
   }
 
-  #onPutError(error: unknown, segment: FileLikeSegment, napcat: () => Promise<unknown>): Promise<unknown> {
+  #onPutError(error: unknown, segment: FileLikeSegment, text: string, napcat: () => Promise<unknown>): Promise<unknown> {
     if (error instanceof StoreError && error.code === 'EMPTY') {
-      // Nothing to send (NapCat would fail later on a 0-byte file): say so, in NapCat's wording for a failed file.
+      // Nothing to send (NapCat would fail later on the 0-byte file): say so, with NapCat's words for it last.
       this.#deps.stats.failure(error.code);
-      return Promise.reject(new Error(`文件处理失败: ${error.message}`));
+      this.#deps.stats.failed('EMPTY_BASE64');
+      return Promise.reject(new Error(emptyBase64({ characters: text.length })));
     }
     if (handOverOversize(this.#deps, error, `base64 ${segment.type} 段 / segment`)) return napcat();
     this.#deps.failOpen.fault('base64', error, `${segment.type} 段 / segment`);

@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import {
   CATALOG,
+  NAPCAT_EMPTY_FILE,
   cacheUnusable,
-  invalidBase64,
-  payloadTooLarge,
+  emptyBase64,
+  notSent,
   sendTimedOut,
   uploadStillFailing,
   urlFailed,
@@ -17,20 +18,20 @@ const NAPCAT = 'EventChecker Failed: NTEvent … EventRet:\n{"result": -1, "errM
 const SAMPLES: Record<FailureCategory, { text: string; napcat?: string; details: string[] }> = {
   UPLOAD_FAILED: { text: uploadStillFailing({ attempts: 3, verified: true, napcat: NAPCAT }), napcat: NAPCAT, details: ['3', 'verified intact', '核对完好', 'maxConcurrentUploads', 'pacing'] },
   SEND_TIMEOUT: {
-    text: sendTimedOut({ seconds: 12, napcat: 'Timeout: NTEvent serviceAndMethod:NodeIKernelMsgService/sendMsg' }),
+    text: sendTimedOut({ timeoutMs: 12_000, napcat: 'Timeout: NTEvent serviceAndMethod:NodeIKernelMsgService/sendMsg' }),
     napcat: 'Timeout: NTEvent serviceAndMethod:NodeIKernelMsgService/sendMsg',
     details: ['12 秒', '12 s', 'not re-sent', '没有重发'],
   },
-  TOO_LARGE: { text: payloadTooLarge({ size: 150 * 1024 * 1024, limit: 100 * 1024 * 1024 }), details: ['150.0 MiB', '100.0 MiB', 'file://', 'maxPayloadBytes'] },
-  INVALID_BASE64: { text: invalidBase64({ position: 1234, character: '%' }), details: ['1234', '"%"'] },
+  NOT_SENT: { text: notSent({ timeoutMs: 10_000 }), details: ['10000 ms', 'never reached QQ', '没有交给 QQ', 'safe to send again', 'pacing'] },
+  EMPTY_BASE64: { text: emptyBase64({ characters: 3 }), napcat: NAPCAT_EMPTY_FILE, details: ['3 个字符', '0 字节', '3 characters, 0 bytes'] },
   URL_FAILED: {
     text: urlFailed({ url: 'https://example.com/a.png', failure: { kind: 'status', status: 404, statusText: 'Not Found' }, napcat: '下载文件失败: Not Found' }),
     napcat: '下载文件失败: Not Found',
     details: ['HTTP 404 Not Found', 'https://example.com/a.png', 'imageDownloadProxy'],
   },
   CACHE_UNUSABLE: {
-    text: cacheUnusable({ errno: 'EACCES', dir: '/data/cache', instead: { zh: '改走 NapCat 原流程', en: 'sent through NapCat’s own path' } }),
-    details: ['EACCES', '/data/cache', '改走 NapCat 原流程', 'NapCat’s own path instead', 'cacheDir'],
+    text: cacheUnusable({ errno: 'EACCES', dir: '/data/cache', meanwhile: { zh: '请求暂走 NapCat 原流程', en: 'requests take NapCat’s own path meanwhile' } }),
+    details: ['EACCES', '/data/cache', '请求暂走 NapCat 原流程', 'requests take NapCat’s own path meanwhile', 'cacheDir'],
   },
 };
 
@@ -47,8 +48,15 @@ describe('error catalog', () => {
     });
   }
 
-  it('a bot matching on `rich media transfer failed` still matches', () => {
+  it('a bot matching on `rich media transfer failed` or `Timeout:` still matches', () => {
     expect(SAMPLES.UPLOAD_FAILED.text).to.include('rich media transfer failed');
+    expect(SAMPLES.SEND_TIMEOUT.text).to.match(/\bTimeout:/);
+  });
+
+  it('there is no category for media over maxPayloadBytes (sent by NapCat’s own path) nor for odd base64 characters (NapCat takes them)', () => {
+    expect(CATALOG.map((e) => e.category)).to.not.include.members(['TOO_LARGE', 'INVALID_BASE64']);
+    const docs = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+    expect(docs).to.include('maxPayloadBytes').and.include('not refused');
   });
 
   it('URL failures say the timeout, the network errno, or too many redirects', () => {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { MediaServer, createHost, makeMp4, makePng, type Host } from '../host';
 import { isWrapped } from '../../src/napcat/method-patches';
 import { PLUGIN_ID, burst, failed, hostWithPlugin, imageSegment, pluginStats } from './support';
+import { emptyBase64 } from '../../src/errors/catalog';
 
 const HOOKED: Array<[string[], string]> = [
   [['oneBot', 'apis', 'MsgApi'], 'handleOb11FileLikeMessage'],
@@ -53,7 +54,7 @@ describe('integration: bad input, a broken store, reloads', function () {
     const tooLarge = await send({ file: `base64://${big.toString('base64')}` });
     const named = await send({ file: `base64://${makePng({ bytes: 2000, seed: 4 }).toString('base64')}`, name: '../../evil/x.png' }, 'file');
     expect(invalid.status).to.equal('failed');
-    expect(invalid.message).to.match(/^文件处理失败: base64 解码后为空.* \/ base64 decodes to nothing/);
+    expect(invalid.message).to.equal(emptyBase64({ characters: 3 }));
     expect(empty.status).to.equal('failed');
     expect(notBase64.status, 'data: without ;base64 is NapCat’s to judge').to.equal(
       (await (async () => {

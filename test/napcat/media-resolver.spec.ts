@@ -10,6 +10,7 @@ import { MediaStore } from '../../src/store/media-store';
 import { makePng } from '../host/media/samples';
 import { FakeStore } from './fake-store';
 import { fakeDeps } from './fakes';
+import { emptyBase64 } from '../../src/errors/catalog';
 
 type Resolved = { path: string; fileName: string; isLocal?: boolean };
 
@@ -189,19 +190,20 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
     expect(calls, "NapCat's resolver").to.have.length(0);
   });
 
-  it('text that decodes to nothing fails the request with 文件处理失败 and says so; no store entry, NapCat not asked', async () => {
+  it('text that decodes to nothing fails the request in the catalog’s words (EMPTY_BASE64, NapCat’s 文件异常，大小为0 last); no store entry, NapCat not asked', async () => {
     const real = await MediaStore.open({ dir: path.join(dir, 'store') });
     try {
       const withStore = fakeDeps({}, { store: real });
       const { calls, original } = napcat();
       const wrapped = new MediaResolver(withStore).wrap(original);
-      for (const file of ['base64://@@@', 'base64://Q', 'data:image/png;base64,====']) {
+      for (const [file, characters] of [['base64://@@@', 3], ['base64://Q', 1], ['data:image/png;base64,====', 4]] as const) {
         const err = await (wrapped({ type: 'image', data: { file } }, context()) as Promise<unknown>).catch((e: Error) => e);
-        expect(String((err as Error).message), file).to.match(/^文件处理失败: base64 解码后为空.* \/ base64 decodes to nothing/);
+        expect(String((err as Error).message), file).to.equal(emptyBase64({ characters }));
       }
       expect(calls).to.have.length(0);
       expect(real.stats().entries).to.equal(0);
       expect(withStore.stats.snapshot().failures.EMPTY).to.equal(3);
+      expect(withStore.stats.snapshot().failuresByCategory.EMPTY_BASE64).to.equal(3);
     } finally {
       await real.close();
     }

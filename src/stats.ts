@@ -74,9 +74,21 @@ export interface StatsSnapshot {
   ntqq: { copiesMade: number; copiesAvoided: number };
   uploads: { led: number; followed: number; passed: number; retries: number };
   url: { hits: number; revalidated: number; shared: number; downloads: number; bytesNotDownloaded: number };
-  /** Gauges; null while pacing is not wired (or off: then both read 0). */
-  pacing: { queued: number | null; waitMs: number | null };
-  /** Failures reported to clients, by the error catalog's category (docs/errors.md); every category present. */
+  /**
+   * `queued`/`waitMs`: gauges (sends waiting for their token now; how long a send arriving now
+   * would wait), null until pacing is wired, 0 while it is off. `sends`: sends that took a token
+   * with pacing on; `waitedMs`: their waits, quantiles within ±5 % (null with none).
+   */
+  pacing: {
+    queued: number | null;
+    waitMs: number | null;
+    sends: number;
+    waitedMs: { p50: number | null; p95: number | null; max: number | null };
+  };
+  /**
+   * Failures by the error catalog's category (docs/errors.md), every category present: the ones
+   * answered to clients, and CACHE_UNUSABLE, the store's failed opens (said in the log).
+   */
   failuresByCategory: Record<FailureCategory, number>;
   /** Leaders' outcomes in all, and per content for the MAX_CONTENTS contents that led last (latest first). */
   leaders: Record<LeaderOutcome, number> & { contents: ContentLeaders[] };
@@ -127,6 +139,7 @@ export class MediaStats {
   readonly #fallbacks = new Map<string, number>();
   readonly #gauges = new Map<GaugeName, () => number>();
   readonly #latency = new LatencyHistogram();
+  readonly #pacingWaits = new LatencyHistogram();
   readonly #version: string;
   readonly #now: () => number;
   readonly #startedAt: number;
@@ -166,6 +179,11 @@ export class MediaStats {
     if (this.#contents.size > MAX_CONTENTS) this.#contents.delete(this.#contents.keys().next().value as string);
   }
 
+  /** A send took its pacing token after `waitMs` (pacing on). */
+  paced(waitMs: number): void {
+    this.#pacingWaits.record(waitMs);
+  }
+
   /** Milliseconds the plugin added to one send. */
   addedLatency(ms: number): void {
     this.#latency.record(ms);
@@ -200,18 +218,18 @@ export class MediaStats {
         downloads: c.urlDownloads,
         bytesNotDownloaded: c.urlBytesNotDownloaded,
       },
-      pacing: { queued: this.#readGauge('pacingQueued'), waitMs: this.#readGauge('pacingWaitMs') },
+      pacing: {
+        queued: this.#readGauge('pacingQueued'),
+        waitMs: this.#readGauge('pacingWaitMs'),
+        sends: this.#pacingWaits.count,
+        waitedMs: quantiles(this.#pacingWaits),
+      },
       failuresByCategory: { ...this.#categories },
       leaders: { ...this.#leaders, contents: [...this.#contents.values()].reverse().map((e) => ({ ...e })) },
       leasesHeld: this.#readGauge('leasesHeld'),
       failures: Object.fromEntries(this.#failures),
       fallbacks: Object.fromEntries(this.#fallbacks),
-      addedLatencyMs: {
-        count: this.#latency.count,
-        p50: this.#latency.quantile(0.5),
-        p95: this.#latency.quantile(0.95),
-        max: this.#latency.count > 0 ? this.#latency.max : null,
-      },
+      addedLatencyMs: { count: this.#latency.count, ...quantiles(this.#latency) },
     };
   }
 
@@ -226,6 +244,10 @@ export class MediaStats {
       return null;
     }
   }
+}
+
+function quantiles(h: LatencyHistogram): { p50: number | null; p95: number | null; max: number | null } {
+  return { p50: h.quantile(0.5), p95: h.quantile(0.95), max: h.count > 0 ? h.max : null };
 }
 
 function bump(map: Map<string, number>, reason: string): void {

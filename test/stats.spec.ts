@@ -31,6 +31,9 @@ describe('stats MediaStats', () => {
     stats.leaderOutcome('a'.repeat(32), 'succeeded');
     stats.gauge('pacingQueued', () => 12);
     stats.gauge('pacingWaitMs', () => 350);
+    stats.paced(0);
+    stats.paced(100);
+    stats.paced(2500);
     stats.failure('IO');
     stats.failure('IO');
     stats.fallback('TOO_LARGE');
@@ -46,8 +49,8 @@ describe('stats MediaStats', () => {
       ntqq: { copiesMade: 1, copiesAvoided: 4 },
       uploads: { led: 1, followed: 3, passed: 6, retries: 2 },
       url: { hits: 2, revalidated: 1, shared: 3, downloads: 4, bytesNotDownloaded: 6000 },
-      pacing: { queued: 12, waitMs: 350 },
-      failuresByCategory: { UPLOAD_FAILED: 0, SEND_TIMEOUT: 1, TOO_LARGE: 0, INVALID_BASE64: 0, URL_FAILED: 2, CACHE_UNUSABLE: 0 },
+      pacing: { queued: 12, waitMs: 350, sends: 3, waitedMs: { p50: 101.733, p95: 2500, max: 2500 } }, // p50 within ±5 % (its bucket's middle)
+      failuresByCategory: { UPLOAD_FAILED: 0, SEND_TIMEOUT: 1, NOT_SENT: 0, EMPTY_BASE64: 0, URL_FAILED: 2, CACHE_UNUSABLE: 0 },
       leaders: {
         succeeded: 2,
         failed: 1,

@@ -63,6 +63,11 @@ export class Pacer {
     this.#serve();
   }
 
+  /** Whether sends are paced now (a rate is set and the pacer is not closed). */
+  get on(): boolean {
+    return !this.#off();
+  }
+
   /** Sends waiting for their token. */
   get queued(): number {
     return this.#queue.length;

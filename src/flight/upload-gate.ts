@@ -32,6 +32,8 @@ export interface UploadGateOptions {
 export interface PassOptions {
   /** Time (on the gate's clock) after which the send stops waiting and pass() rejects with WaitTimeoutError. */
   deadline?: number;
+  /** Told, right before `send` runs, the keys it leads (never called when it leads none). */
+  onLead?: (keys: readonly string[]) => void;
 }
 
 /** Counts are per key per send: every key of every gated send is counted as exactly one of led, followed, passed. */
@@ -138,6 +140,7 @@ export class UploadGate {
         this.#limit.run(
           () => {
             outcome = 'failed'; // until it says otherwise: it ran
+            if (leading.length > 0) options.onLead?.(leading.map((l) => l.key));
             return send();
           },
           left(),

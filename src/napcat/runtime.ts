@@ -95,11 +95,14 @@ export class Runtime {
         logger,
       },
       logger,
-      (delta) => {
-        this.stats.add('storeHits', delta.hits);
-        this.stats.add('storeMisses', delta.misses);
-        this.stats.add('coalescedPuts', delta.coalesced);
-        this.stats.add('bytesNotWritten', delta.bytesNotWritten);
+      {
+        counts: (delta) => {
+          this.stats.add('storeHits', delta.hits);
+          this.stats.add('storeMisses', delta.misses);
+          this.stats.add('coalescedPuts', delta.coalesced);
+          this.stats.add('bytesNotWritten', delta.bytesNotWritten);
+        },
+        unusable: () => this.stats.failed('CACHE_UNUSABLE'),
       },
     );
     this.#unsubscribe = this.live.onChange((next, _previous, changed) => this.#apply(next, changed));
@@ -200,6 +203,8 @@ export class Runtime {
     const logger = this.#ctx.logger;
     if (slot()[ACTIVE] === this) delete slot()[ACTIVE];
     this.#unsubscribe();
+    // Sends waiting for a pacing token go now, unpaced: otherwise the drain waits out the queue.
+    this.hooks?.gate?.close();
     this.handoff.retire();
     if (await this.handoff.drained(DRAIN_MS)) {
       await this.#release();

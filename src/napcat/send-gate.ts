@@ -1,11 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { notSent, sendTimedOut, uploadStillFailing } from '../errors/catalog';
 import { WaitTimeoutError } from '../flight/concurrency-limit';
 import { FileInUseError } from '../flight/in-use';
+import { Pacer, type PacingRate } from '../flight/pacing';
 import { isNapCatTimeout, isRetryableSendError } from '../flight/retryable';
 import { RetryPolicy } from '../flight/retry';
 import { UploadGate } from '../flight/upload-gate';
 import type { MediaCacheConfig } from '../config';
+import type { LeaderOutcome } from '../stats';
 import type { HookDeps } from './hook-deps';
 import type { HeldFile } from './kernel-holds';
 import type { Releasable } from './send-scopes';
@@ -34,15 +37,15 @@ const MIN_SEND_MS = 1_000;
 /** A wait shorter than this leaves NapCat's timeout argument as it came. */
 const WAIT_NOTICED_MS = 50;
 
+/** The md5 keys (32 hex digits) among a send's media keys: a file element is keyed by its path. */
+const MD5 = /^[0-9a-f]{32}$/i;
+
 /** NapCat's timeout for this send used up in our gate: the message was never handed to NTQQ. */
 export class NotSentError extends Error {
   readonly code = 'NOT_SENT';
 
   constructor(timeoutMs: number) {
-    super(
-      `未发送：等待同一媒体的上传已用完 NapCat 为此消息设的超时（${timeoutMs} ms），消息未交给 QQ / ` +
-        `not sent: waiting for the upload of the same media used up NapCat's timeout for this message (${timeoutMs} ms); it was never handed to QQ`,
-    );
+    super(notSent({ timeoutMs }));
   }
 }
 
@@ -107,21 +110,28 @@ function retryPolicyOf(config: Readonly<MediaCacheConfig>): RetryPolicy {
   return new RetryPolicy({ ...config.retry });
 }
 
+function pacingOf(config: Readonly<MediaCacheConfig>): PacingRate {
+  return { ratePerSecond: config.pacing.mediaSendsPerSecond, burst: config.pacing.burst };
+}
+
+
 /** At most `maxConcurrentUploads` transfers (sends leading an unconfirmed md5); media sends starting, twice that. */
 function capsOf(config: Readonly<MediaCacheConfig>): { maxConcurrent: number; maxLeading: number } {
   return { maxConcurrent: SENDS_PER_TRANSFER * config.maxConcurrentUploads, maxLeading: config.maxConcurrentUploads };
 }
 
 /**
- * `core.apis.MsgApi.sendMsg`, where NTQQ uploads: per md5 not yet confirmed one send leads
- * and the rest wait (the server then skips the transfer), a cap on the sends that may transfer,
- * the media files checked (and put back) right before each attempt, and honest retries of
- * `result -1 rich media transfer failed` only — never a Timeout, which may have delivered
- * (NapCat #932).
+ * `core.apis.MsgApi.sendMsg`, where NTQQ uploads: opt-in pacing (one token per media send, in
+ * arrival order), then per md5 not yet confirmed one send leads and the rest wait (the server
+ * then skips the transfer), a cap on the sends that may transfer, the media files checked (and
+ * put back) right before each attempt, and honest retries of `result -1 rich media transfer
+ * failed` only — never a Timeout, which may have delivered (NapCat #932). A send that still
+ * fails is answered in the error catalog's words, NapCat's own text last (docs/errors.md).
  */
 export class SendGate {
   readonly #deps: HookDeps;
   readonly #gate: UploadGate;
+  readonly #pacer: Pacer;
   #retry: RetryPolicy;
   #lastGate = { led: 0, followed: 0, passed: 0 };
 
@@ -130,6 +140,9 @@ export class SendGate {
     const config = deps.config();
     this.#gate = new UploadGate({ ...capsOf(config), slotHoldMs: OPENING_MS });
     this.#retry = retryPolicyOf(config);
+    this.#pacer = new Pacer(pacingOf(config));
+    deps.stats.gauge('pacingQueued', () => this.#pacer.queued);
+    deps.stats.gauge('pacingWaitMs', () => this.#pacer.currentWaitMs());
   }
 
   /** Applies a live config change. */
@@ -137,6 +150,12 @@ export class SendGate {
     const caps = capsOf(config);
     this.#gate.setCaps(caps.maxConcurrent, caps.maxLeading);
     this.#retry = retryPolicyOf(config);
+    this.#pacer.reconfigure(pacingOf(config));
+  }
+
+  /** Cleanup: the pacer's timer goes, and every send waiting for a token goes now, unpaced. */
+  close(): void {
+    this.#pacer.close();
   }
 
   wrap(original: Method): Method {
@@ -150,24 +169,29 @@ export class SendGate {
    * One send, within NapCat's own timeout for it: the time spent waiting in the gate counts
    * against it (NTQQ is given what is left), and a send whose time runs out while it waits is
    * answered then, never handed to NTQQ, so no send waits longer with the plugin than NapCat
-   * alone would let it.
+   * alone would let it. Pacing comes first and is not counted: its wait is what the operator
+   * asked for (docs/config.md).
    */
   async send(self: unknown, original: Method, args: unknown[]): Promise<unknown> {
     const { keys, paths } = mediaOf(args[1]);
     if (!this.#deps.config().enabled || keys.length === 0) return original.apply(self, args);
     this.#deps.stats.add('sendsSeen');
+    if (this.#pacer.on) await this.#pace();
     const retry = this.#retry;
     const restorePeer = peerAsGiven(args[0]);
     const timeoutMs = typeof args[2] === 'number' && args[2] > 0 ? args[2] : NAPCAT_DEFAULT_TIMEOUT_MS;
     const deadline = Date.now() + timeoutMs;
     let kernelError: unknown;
+    let attempts = 0;
+    let verified = false;
     const attempt = async () => {
-      await this.#ensureMedia(paths);
+      verified = await this.#ensureMedia(paths);
       restorePeer();
       const left = deadline - Date.now();
       if (left < Math.min(MIN_SEND_MS, timeoutMs / 2)) throw new WaitTimeoutError();
       // NapCat's own timeout, unless the wait took a noticeable part of it.
       const call = timeoutMs - left >= WAIT_NOTICED_MS ? withTimeout(args, Math.floor(left)) : args;
+      attempts++;
       try {
         return await original.apply(self, call);
       } catch (error) {
@@ -181,7 +205,7 @@ export class SendGate {
       // slot and no leadership, and the next waiter leads meanwhile.
       return await retry.withRetry(
         () =>
-          this.#gate.pass(keys, attempt, (result) => Boolean(result), { deadline }).catch((error: unknown) => {
+          this.#passOnce(keys, attempt, deadline).catch((error: unknown) => {
             // Out of time: what the last attempt got from NapCat, or that none was made.
             if (error instanceof WaitTimeoutError) throw new OutOfTime(kernelError ?? new NotSentError(timeoutMs));
             throw error;
@@ -205,12 +229,58 @@ export class SendGate {
         },
       );
     } catch (error) {
-      if (!(error instanceof OutOfTime)) throw error;
-      if (error.error instanceof NotSentError) this.#deps.stats.failure('NOT_SENT');
-      throw error.error;
+      throw this.#explained(error instanceof OutOfTime ? error.error : error, { attempts, verified, timeoutMs });
     } finally {
       this.#syncStats();
     }
+  }
+
+  /** Waits for this send's pacing token: once per send, never again on a retry. */
+  async #pace(): Promise<void> {
+    const started = performance.now();
+    await this.#pacer.take();
+    this.#deps.stats.paced(performance.now() - started);
+  }
+
+  /** One attempt through the upload gate; the send that leads an md5 records how its attempt ended. */
+  async #passOnce(keys: string[], attempt: () => Promise<unknown>, deadline: number): Promise<unknown> {
+    let led: readonly string[] = [];
+    const onLead = (leading: readonly string[]) => (led = leading.filter((key) => MD5.test(key)));
+    const ended = (outcome: LeaderOutcome) => {
+      for (const md5 of led) this.#deps.stats.leaderOutcome(md5, outcome);
+    };
+    try {
+      const result = await this.#gate.pass(keys, attempt, (r) => Boolean(r), { deadline, onLead });
+      ended(result ? 'succeeded' : 'failed');
+      return result;
+    } catch (error) {
+      ended(isNapCatTimeout(messageOf(error)) ? 'timedOut' : 'failed');
+      throw error;
+    }
+  }
+
+  /**
+   * What the client is told when the send still failed: the catalog's text with NapCat's own
+   * last (a bot matching on `rich media transfer failed` or `Timeout:` still matches), counted
+   * by category. Anything else (a corrupt entry, a file in use) already says what it is.
+   */
+  #explained(error: unknown, send: { attempts: number; verified: boolean; timeoutMs: number }): unknown {
+    const { stats } = this.#deps;
+    if (error instanceof NotSentError) {
+      stats.failure('NOT_SENT');
+      stats.failed('NOT_SENT');
+      return error;
+    }
+    const napcat = messageOf(error);
+    if (isRetryableSendError(napcat)) {
+      stats.failed('UPLOAD_FAILED');
+      return new Error(uploadStillFailing({ attempts: send.attempts, verified: send.verified, napcat }), { cause: error });
+    }
+    if (isNapCatTimeout(napcat)) {
+      stats.failed('SEND_TIMEOUT');
+      return new Error(sendTimedOut({ timeoutMs: send.timeoutMs, napcat }), { cause: error });
+    }
+    return error;
   }
 
   /**
@@ -235,30 +305,34 @@ export class SendGate {
    * The last look is synchronous, so nothing on this thread can delete a file between it and
    * the send that follows in the same turn.
    */
-  async #ensureMedia(paths: string[]): Promise<void> {
+  async #ensureMedia(paths: string[]): Promise<boolean> {
     const { managed, copies } = this.#deps;
     const ours = paths.filter((mediaPath) => managed.placed(mediaPath));
     for (let round = 1; ; round++) {
-      await Promise.all(ours.map((mediaPath) => this.#ensureOne(mediaPath)));
+      const checked = await Promise.all(ours.map((mediaPath) => this.#ensureOne(mediaPath)));
       const gone = ours.filter((mediaPath) => !existsSync(mediaPath));
-      if (gone.length === 0 || round === ENSURE_ROUNDS) return;
+      // Verified: every file NTQQ reads is a copy of ours, checked (size, and md5 when placed) and there.
+      if (gone.length === 0 || round === ENSURE_ROUNDS) return gone.length === 0 && ours.length === paths.length && checked.every(Boolean);
       for (const mediaPath of gone) copies.forget(mediaPath);
     }
   }
 
-  async #ensureOne(mediaPath: string): Promise<void> {
+  /** Whether the copy is in place; a fault of ours only costs the attempt its check. */
+  async #ensureOne(mediaPath: string): Promise<boolean> {
     const { managed, copies, repair, failOpen, stats } = this.#deps;
     const placed = managed.placed(mediaPath);
-    if (!placed) return;
+    if (!placed) return false;
     try {
       const media = managed.storeFile(placed.src);
       const outcome = media ? await repair.ensureCopy(media, mediaPath) : await copies.ensure(placed.src, mediaPath, placed.size);
       if (outcome === 'copied') stats.add('ntqqCopiesMade');
+      return true;
     } catch (error) {
       if (error instanceof CorruptEntryError) throw error;
       // Not ours to fix: the attempt goes ahead, and fails honestly if NTQQ cannot read it.
       if (error instanceof FileInUseError) this.#deps.logger.warn(error.message);
       else failOpen.fault('media-check', error, mediaPath);
+      return false;
     }
   }
 

@@ -1,5 +1,7 @@
+import { cacheUnusable } from '../errors/catalog';
 import type { Logger } from '../logger';
 import { MediaStore, StoreError, type MediaStoreOptions } from '../store';
+import { errnoOf } from '../store/errors';
 import type { Lease, StoreStats } from '../store/types';
 
 export interface StoreHandleOptions extends MediaStoreOptions {
@@ -16,6 +18,13 @@ export interface StoreCounts {
   misses: number;
   coalesced: number;
   bytesNotWritten: number;
+}
+
+/** What the handle tells the plugin's stats. */
+export interface StoreReports {
+  counts(delta: StoreCounts): void;
+  /** An attempt to open the store failed (CACHE_UNUSABLE); said in the log already. */
+  unusable(): void;
 }
 import type { MediaSource } from './hook-deps';
 
@@ -34,12 +43,12 @@ export class StoreHandle implements MediaSource {
   #lastError: unknown;
   #closed = false;
   #seen: StoreCounts = { hits: 0, misses: 0, coalesced: 0, bytesNotWritten: 0 };
-  readonly #onCounts: (delta: StoreCounts) => void;
+  readonly #reports: StoreReports;
 
-  constructor(options: StoreHandleOptions, logger: Logger, onCounts: (delta: StoreCounts) => void, retryMs = 10_000) {
+  constructor(options: StoreHandleOptions, logger: Logger, reports: StoreReports, retryMs = 10_000) {
     this.#options = options;
     this.#logger = logger;
-    this.#onCounts = onCounts;
+    this.#reports = reports;
     this.#retryMs = retryMs;
   }
 
@@ -83,7 +92,7 @@ export class StoreHandle implements MediaSource {
     };
     const seen = this.#seen;
     this.#seen = total;
-    this.#onCounts({
+    this.#reports.counts({
       hits: total.hits - seen.hits,
       misses: total.misses - seen.misses,
       coalesced: total.coalesced - seen.coalesced,
@@ -123,13 +132,27 @@ export class StoreHandle implements MediaSource {
         this.#opening = undefined;
         this.#failedAt = Date.now();
         this.#lastError = error;
-        this.#logger.warn(
-          `媒体缓存无法打开，暂走 NapCat 原流程，${this.#retryMs / 1000} 秒后重试 / media store cannot open, using NapCat's own path, retrying in ${this.#retryMs / 1000} s: ${(error as Error)?.message ?? String(error)}`,
-        );
+        this.#unusable(error);
         throw error;
       },
     );
     return this.#opening;
+  }
+
+  /** Says, in the catalog's words, why the store cannot open and what happens meanwhile. */
+  #unusable(error: unknown): void {
+    const errno = error instanceof StoreError ? (error.errno ?? error.code) : (errnoOf(error) ?? 'EUNKNOWN');
+    const seconds = this.#retryMs / 1000;
+    const text = cacheUnusable({
+      errno,
+      dir: this.#options.dir,
+      meanwhile: {
+        zh: `请求暂走 NapCat 原流程（不会失败），${seconds} 秒后再试打开`,
+        en: `requests take NapCat's own path meanwhile (none fails), opening again in ${seconds} s`,
+      },
+    });
+    this.#logger.warn(`${text}: ${(error as Error)?.message ?? String(error)}`);
+    this.#reports.unusable();
   }
 
   /** The configured folder, or the default one when the store refuses it as someone else's. */

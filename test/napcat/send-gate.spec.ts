@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { notSent, sendTimedOut, uploadStillFailing } from '../../src/errors/catalog';
 import { SendGate, mediaOf } from '../../src/napcat/send-gate';
 import { fakeDeps } from './fakes';
 
@@ -68,7 +69,7 @@ describe('SendGate', () => {
           throw error;
         })({}, [pic('y')], 10_000) as Promise<unknown>)
         .catch((e: unknown) => e);
-      expect(err).to.equal(error);
+      expect((err as Error).message.endsWith(error.message), 'NapCat’s own text last').to.equal(true);
       expect(calls).to.equal(1);
     }
   });
@@ -99,9 +100,11 @@ describe('SendGate', () => {
       const messages = (await Promise.all(sends)) as string[];
       expect(Math.max(...answeredAt), 'the last answer').to.be.at.most(10_000);
       expect(calls, 'handed to NapCat: the leader alone; the others’ time was up').to.deep.equal([10_000]);
-      expect(messages.filter((m) => m.startsWith('Timeout:'))).to.have.length(1);
-      expect(messages.filter((m) => m.startsWith('未发送'))).to.have.length(19);
-      expect(deps.stats.snapshot().failures.NOT_SENT).to.equal(19);
+      expect(messages.filter((m) => m.startsWith('发送超时：') && m.endsWith(napcatTimeout('{}').message))).to.have.length(1);
+      expect(messages.filter((m) => m === notSent({ timeoutMs: 10_000 }))).to.have.length(19);
+      const snap = deps.stats.snapshot();
+      expect(snap.failures.NOT_SENT).to.equal(19);
+      expect([snap.failuresByCategory.NOT_SENT, snap.failuresByCategory.SEND_TIMEOUT]).to.deep.equal([19, 1]);
     });
 
     it('a send that waited is handed to NapCat with what is left of its timeout', async () => {
@@ -182,6 +185,179 @@ describe('SendGate', () => {
     }
   });
 
+  describe('the answer when a send still fails: the error catalog, NapCat’s text last (docs/errors.md)', () => {
+    const md5 = 'c0ffee00c0ffee00c0ffee00c0ffee00';
+
+    it('rich media transfer failed on every attempt: UPLOAD_FAILED with the attempts made; each attempt led and failed', async () => {
+      const deps = fakeDeps();
+      let calls = 0;
+      const err = await (new SendGate(deps).wrap(async () => {
+        calls++;
+        throw richMediaFailed();
+      })({}, [pic(md5)], 10_000) as Promise<unknown>).catch((e: Error) => e);
+      const napcat = richMediaFailed().message;
+      expect(calls).to.equal(3);
+      expect((err as Error).message).to.equal(uploadStillFailing({ attempts: 3, verified: false, napcat }));
+      expect((err as Error).message, 'a bot matching on it still matches').to.include('rich media transfer failed');
+      expect((err as Error).message.startsWith('重试后上传仍失败：已尝试 3 次；')).to.equal(true);
+      const snap = deps.stats.snapshot();
+      expect(snap.failuresByCategory).to.deep.include({ UPLOAD_FAILED: 1, SEND_TIMEOUT: 0, NOT_SENT: 0 });
+      expect(snap.leaders).to.deep.include({ succeeded: 0, failed: 3, timedOut: 0 });
+      expect(snap.leaders.contents.map((c) => [c.content, c.failed])).to.deep.equal([[md5.slice(0, 12), 3]]);
+    });
+
+    it('a Timeout: SEND_TIMEOUT with the seconds NapCat gave the message, not re-sent; the leader timed out', async () => {
+      const deps = fakeDeps();
+      let calls = 0;
+      const err = await (new SendGate(deps).wrap(async () => {
+        calls++;
+        throw napcatTimeout();
+      })({}, [pic(md5)], 12_345) as Promise<unknown>).catch((e: Error) => e);
+      expect(calls).to.equal(1);
+      expect((err as Error).message).to.equal(sendTimedOut({ timeoutMs: 12_345, napcat: napcatTimeout().message }));
+      expect((err as Error).message).to.include('QQ 在 12.3 秒内没有确认').and.include('so it was not re-sent');
+      expect(((err as Error).cause as Error).message, 'NapCat’s error is kept as the cause').to.equal(napcatTimeout().message);
+      const snap = deps.stats.snapshot();
+      expect(snap.failuresByCategory.SEND_TIMEOUT).to.equal(1);
+      expect(snap.leaders).to.deep.include({ succeeded: 0, failed: 0, timedOut: 1 });
+    });
+
+    it('-1 then a Timeout: the Timeout is what the client hears (it may have delivered)', async () => {
+      const deps = fakeDeps();
+      let calls = 0;
+      const err = await (new SendGate(deps).wrap(async () => {
+        if (++calls === 1) throw richMediaFailed();
+        throw napcatTimeout('{}');
+      })({}, [pic(md5)], 10_000) as Promise<unknown>).catch((e: Error) => e);
+      expect(calls).to.equal(2);
+      expect((err as Error).message).to.equal(sendTimedOut({ timeoutMs: 10_000, napcat: napcatTimeout('{}').message }));
+      expect(deps.stats.snapshot().leaders).to.deep.include({ failed: 1, timedOut: 1 });
+    });
+
+    it('any other error passes through as NapCat said it, uncounted', async () => {
+      const deps = fakeDeps();
+      const error = new Error('发送消息失败');
+      const err = await (new SendGate(deps).wrap(async () => {
+        throw error;
+      })({}, [pic(md5)], 10_000) as Promise<unknown>).catch((e: unknown) => e);
+      expect(err).to.equal(error);
+      expect(Object.values(deps.stats.snapshot().failuresByCategory).reduce((a, b) => a + b, 0)).to.equal(0);
+    });
+
+    it('ten sends of one md5: one leader, which succeeded; the followers record nothing; a file element (keyed by path) neither', async () => {
+      const deps = fakeDeps({ maxConcurrentUploads: 10 });
+      const gate = new SendGate(deps);
+      await Promise.all(Array.from({ length: 10 }, () => gate.wrap(async () => ({ ok: true }))({}, [pic(md5)], 10_000)));
+      await gate.wrap(async () => ({ ok: true }))({}, [{ fileElement: { filePath: '/f' } }], 10_000);
+      const { leaders } = deps.stats.snapshot();
+      expect(leaders).to.deep.include({ succeeded: 1, failed: 0, timedOut: 0 });
+      expect(leaders.contents.map((c) => [c.content, c.succeeded])).to.deep.equal([[md5.slice(0, 12), 1]]);
+    });
+  });
+
+  describe('pacing (pacing.mediaSendsPerSecond, pacing.burst)', () => {
+    let clock: sinon.SinonFakeTimers;
+    beforeEach(() => (clock = sinon.useFakeTimers({ now: 0 })));
+    afterEach(() => clock.restore());
+
+    const md5s = (n: number) => Array.from({ length: n }, (_, i) => i.toString(16).padStart(32, '0'));
+    /** A sendMsg that records when each send reached NTQQ and with which timeout. */
+    const recorder = () => {
+      const started: Array<{ id: string; at: number; timeout: unknown }> = [];
+      const sendMsg = async (_peer: unknown, elements: Array<{ picElement: { md5HexStr: string } }>, timeout: unknown) => {
+        started.push({ id: elements[0].picElement.md5HexStr, at: Date.now(), timeout });
+        return { ok: true };
+      };
+      return { started, sendMsg: sendMsg as never };
+    };
+
+    it('10/s, burst 1: five sends arriving at once reach NTQQ 100 ms apart, in arrival order', async () => {
+      const deps = fakeDeps({ pacing: { mediaSendsPerSecond: 10, burst: 1 } });
+      const gate = new SendGate(deps);
+      const { started, sendMsg } = recorder();
+      const ids = md5s(5);
+      const all = Promise.all(ids.map((id) => gate.wrap(sendMsg)({}, [pic(id)], 10_000)));
+      await clock.tickAsync(0);
+      expect(started.map((s) => s.at), 'a lone send with a full bucket goes at once').to.deep.equal([0]);
+      const snap = deps.stats.snapshot();
+      expect([snap.pacing.queued, snap.pacing.waitMs]).to.deep.equal([4, 500]);
+      await clock.tickAsync(1_000);
+      await all;
+      expect(started.map((s) => s.at)).to.deep.equal([0, 100, 200, 300, 400]);
+      expect(started.map((s) => s.id)).to.deep.equal(ids);
+      const after = deps.stats.snapshot().pacing;
+      expect([after.queued, after.waitMs, after.sends]).to.deep.equal([0, 0, 5]);
+      expect(after.waitedMs.max).to.equal(400);
+    });
+
+    it('one token per send: not again on a retry, nor when a follower goes after its leader', async () => {
+      const deps = fakeDeps({ maxConcurrentUploads: 4, pacing: { mediaSendsPerSecond: 1, burst: 1 } });
+      const gate = new SendGate(deps);
+      const attempts: number[] = [];
+      const flaky = async () => {
+        attempts.push(Date.now());
+        if (attempts.length <= 2) throw richMediaFailed();
+        return { ok: true };
+      };
+      const retried = gate.wrap(flaky)({}, [pic('ab'.repeat(16))], 10_000);
+      await clock.tickAsync(10); // the retries' back-off (0 ms here; a timer still takes a tick)
+      await retried;
+      expect(attempts, 'three attempts on one token: none waits for the next token (1 s)').to.have.length(3);
+      expect(Math.max(...attempts)).to.be.below(10);
+
+      // Three sends of one md5 on a full bucket of 3: the followers wait for the leader's upload
+      // (500 ms) and then go, without a token more (the next one would come at 1 s).
+      const followers = fakeDeps({ maxConcurrentUploads: 4, pacing: { mediaSendsPerSecond: 1, burst: 3 } });
+      const started: number[] = [];
+      const slow = async () => {
+        started.push(Date.now());
+        await new Promise((r) => setTimeout(r, 500));
+        return { ok: true };
+      };
+      const gate3 = new SendGate(followers);
+      const t0 = Date.now();
+      const all = Promise.all([0, 1, 2].map(() => gate3.wrap(slow)({}, [pic('cd'.repeat(16))], 10_000)));
+      await clock.tickAsync(1_000);
+      await all;
+      expect(started.map((at) => at - t0)).to.deep.equal([0, 500, 500]);
+      expect(followers.stats.snapshot().uploads).to.deep.include({ led: 1, followed: 2 });
+      expect(followers.stats.snapshot().pacing.sends).to.equal(3);
+    });
+
+    it('the wait is not taken from NapCat’s timeout: the 15th send at 1/s starts at 14 s with its full 10 s', async () => {
+      const deps = fakeDeps({ pacing: { mediaSendsPerSecond: 1, burst: 1 } });
+      const gate = new SendGate(deps);
+      const { started, sendMsg } = recorder();
+      const all = Promise.all(md5s(15).map((id) => gate.wrap(sendMsg)({}, [pic(id)], 10_000)));
+      await clock.tickAsync(15_000);
+      await all;
+      expect(started.map((s) => s.at)).to.deep.equal(Array.from({ length: 15 }, (_, i) => i * 1000));
+      expect(started.every((s) => s.timeout === 10_000)).to.equal(true);
+      expect(deps.stats.snapshot().failuresByCategory.NOT_SENT).to.equal(0);
+    });
+
+    it('off by default: nothing waits and nothing is counted; turned off live, the queue goes at once; close() lets it go too', async () => {
+      const plain = fakeDeps();
+      await new SendGate(plain).wrap(async () => ({ ok: true }))({}, [pic('aa'.repeat(16))], 10_000);
+      expect(plain.stats.snapshot().pacing).to.deep.equal({ queued: 0, waitMs: 0, sends: 0, waitedMs: { p50: null, p95: null, max: null } });
+
+      for (const stop of ['reconfigure', 'close'] as const) {
+        const deps = fakeDeps({ pacing: { mediaSendsPerSecond: 1, burst: 1 } });
+        const gate = new SendGate(deps);
+        const { started, sendMsg } = recorder();
+        const t0 = Date.now();
+        const all = Promise.all(md5s(4).map((id) => gate.wrap(sendMsg)({}, [pic(id)], 10_000)));
+        await clock.tickAsync(0);
+        expect(started).to.have.length(1);
+        if (stop === 'close') gate.close();
+        else gate.reconfigure({ ...deps.config(), pacing: { mediaSendsPerSecond: 0, burst: 1 } });
+        await clock.tickAsync(0);
+        await all;
+        expect(started.map((s) => s.at - t0), stop).to.deep.equal([0, 0, 0, 0]);
+      }
+    });
+  });
+
   describe('media files put back before each attempt', () => {
     let dir: string;
     let src: string;
@@ -229,6 +405,17 @@ describe('SendGate', () => {
       expect(seen).to.deep.equal([true, true]);
       expect(native).to.equal(2);
       expect((await readFile(dst)).equals(bytes)).to.equal(true);
+    });
+
+    it('still failing after retries with every file checked: the answer says the file was verified intact', async () => {
+      const deps = fakeDeps();
+      deps.managed.addPlaced(dst, { src, size: bytes.length });
+      await deps.copies.ensure(src, dst, bytes.length);
+      const err = await (new SendGate(deps).wrap(async () => {
+        throw richMediaFailed();
+      })({}, [element()], 10_000) as Promise<unknown>).catch((e: Error) => e);
+      expect((err as Error).message).to.equal(uploadStillFailing({ attempts: 3, verified: true, napcat: richMediaFailed().message }));
+      expect((err as Error).message).to.include('文件已核对完好').and.include('file verified intact');
     });
 
     it('ten sends waiting behind a leader whose file vanished each find it back, with one copy between them', async () => {

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Lanes } from '../flight/lanes';
+import { Pacer } from '../flight/pacing';
 import { RetryPolicy } from '../flight/retry';
 import type { Logger } from '../logger';
 import { MediaStore } from '../store';
@@ -40,6 +41,8 @@ export class MediaProxy {
   readonly stats: ProxyStats;
   readonly store: MediaStore;
   readonly lanes: Lanes;
+  /** Opt-in pacing of media sends (`pacing.*` in the config file), as in the plugin. */
+  readonly pacer: Pacer;
   readonly rewrite: RewritePolicy;
   readonly files = new FileDigests();
   readonly urls: CachedUrlMedia;
@@ -62,6 +65,10 @@ export class MediaProxy {
     const { proxy, media } = config;
     this.stats = new ProxyStats(options.version ?? 'dev');
     this.lanes = new Lanes({ maxConcurrent: 2 * media.maxConcurrentUploads });
+    const pacer = new Pacer({ ratePerSecond: media.pacing.mediaSendsPerSecond, burst: media.pacing.burst });
+    this.pacer = pacer;
+    this.stats.media.gauge('pacingQueued', () => pacer.queued);
+    this.stats.media.gauge('pacingWaitMs', () => pacer.currentWaitMs());
     const paths = new PathMap(proxy.napcatPathMap);
     this.rewrite = new RewritePolicy({ mode: proxy.rewrite, paths, storeDir, logger: this.#logger });
     this.urls = new CachedUrlMedia(store, () => media);
@@ -90,6 +97,7 @@ export class MediaProxy {
     const retry = new RetryPolicy({ ...media.retry });
     const sends = new SendRelay({
       planner,
+      pacer,
       lanes: this.lanes,
       rewrite: this.rewrite,
       retry: () => retry,
@@ -147,6 +155,8 @@ export class MediaProxy {
   async close(timeoutMs = 30_000): Promise<void> {
     if (this.#draining) return;
     this.#draining = true;
+    // Sends waiting for a pacing token go now, unpaced, so the drain is not the queue's length.
+    this.pacer.close();
     const deadline = Date.now() + timeoutMs;
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     await Promise.all([...this.#sessions].map((s) => s.drain(deadline)));

@@ -4,7 +4,9 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { emptyBase64, sendTimedOut, uploadStillFailing } from '../../src/errors/catalog';
 import { Lanes } from '../../src/flight/lanes';
+import { Pacer, type PacingClock } from '../../src/flight/pacing';
 import { RetryPolicy } from '../../src/flight/retry';
 import { silentLogger } from '../../src/logger';
 import { FileDigests } from '../../src/proxy/file-digests';
@@ -44,7 +46,7 @@ describe('proxy/send relay', function () {
     await fs.promises.rm(dir, { recursive: true, force: true });
   });
 
-  function build(options: { mode?: 'auto' | 'off'; pathMap?: string[]; maxAttempts?: number; urls?: UrlMedia } = {}) {
+  function build(options: { mode?: 'auto' | 'off'; pathMap?: string[]; maxAttempts?: number; urls?: UrlMedia; pacer?: Pacer } = {}) {
     const stats = new ProxyStats('test');
     const paths = new PathMap(options.pathMap ?? []);
     const rewrite = new RewritePolicy({ mode: options.mode ?? 'auto', paths, storeDir: path.join(dir, 'store'), logger: silentLogger });
@@ -60,7 +62,8 @@ describe('proxy/send relay', function () {
       logger: silentLogger,
     });
     const retry = new RetryPolicy({ maxAttempts: options.maxAttempts ?? 3, baseDelayMs: 0, maxDelayMs: 0 });
-    const relay = new SendRelay({ planner, lanes: new Lanes({ maxConcurrent: 8 }), rewrite, retry: () => retry, napcatTimeout: () => ({ baseMs: 10_000, uploadSpeedKBps: 256, maxMs: 1_800_000 }), stats, logger: silentLogger });
+    const pacer = options.pacer ?? new Pacer({ ratePerSecond: 0, burst: 1 });
+    const relay = new SendRelay({ planner, pacer, lanes: new Lanes({ maxConcurrent: 8 }), rewrite, retry: () => retry, napcatTimeout: () => ({ baseMs: 10_000, uploadSpeedKBps: 256, maxMs: 1_800_000 }), stats, logger: silentLogger });
     return { relay, stats, rewrite, fallbacks, files };
   }
 
@@ -122,11 +125,13 @@ describe('proxy/send relay', function () {
     const reply = (await relay.relay(request([{ type: 'image', data: { file: `base64://${b64}` } }]), fake.call)) as OneBotReply;
     expect(fake.seen).to.have.length(3);
     expect(reply.status).to.equal('failed');
-    expect(reply.message).to.match(/^富媒体上传失败，已尝试 3 次/);
-    expect(reply.message).to.include('rich media transfer failed after 3 attempts');
-    expect(reply.message).to.include(RICH);
+    expect(reply.message).to.equal(uploadStillFailing({ attempts: 3, verified: false, napcat: RICH }));
+    expect(reply.wording).to.equal(reply.message);
+    expect(reply.message, 'a bot matching on it still matches').to.include('rich media transfer failed');
+    expect(reply.message?.endsWith(RICH), 'NapCat’s own text last').to.equal(true);
     expect(stats.snapshot().uploads.retries).to.equal(2);
     expect(stats.snapshot().failures).to.deep.equal({ RICH_MEDIA_TRANSFER_FAILED: 1 });
+    expect(stats.snapshot().failuresByCategory).to.deep.include({ UPLOAD_FAILED: 1, SEND_TIMEOUT: 0 });
   });
 
   it('a retry that succeeds gives the bot the ok reply', async () => {
@@ -137,26 +142,84 @@ describe('proxy/send relay', function () {
     expect(fake.seen).to.have.length(2);
   });
 
-  it('never retries a Timeout (it may have delivered) nor any other failure', async () => {
-    const { relay } = build({ mode: 'off' });
-    for (const message of [TIMEOUT, '发送消息失败', 'EventChecker Failed: {"result": -2, "errMsg": "rich media transfer failed"}']) {
+  it('never retries a Timeout (it may have delivered) nor any other failure; a Timeout is said in the catalog’s words', async () => {
+    const { relay, stats } = build({ mode: 'off' });
+    // NapCat's timeout for this send: 10 s + 20,000 bytes at 256 KB/s.
+    const napcatTimeoutMs = 10_000 + (image.length / 1024 / 256) * 1000;
+    for (const [message, answer] of [
+      [TIMEOUT, sendTimedOut({ timeoutMs: napcatTimeoutMs, napcat: TIMEOUT })],
+      ['发送消息失败', '发送消息失败'],
+      ['EventChecker Failed: {"result": -2, "errMsg": "rich media transfer failed"}', 'EventChecker Failed: {"result": -2, "errMsg": "rich media transfer failed"}'],
+    ]) {
       const fake = napcat([failed(message)]);
       const reply = (await relay.relay(request([{ type: 'image', data: { file: `base64://${b64}` } }]), fake.call)) as OneBotReply;
       expect(fake.seen, message).to.have.length(1);
-      expect(reply.message).to.equal(message);
+      expect(reply.message).to.equal(answer);
     }
+    expect(stats.snapshot().failuresByCategory).to.deep.include({ UPLOAD_FAILED: 0, SEND_TIMEOUT: 1 });
   });
 
   // Only base64 NapCat itself could not send is refused: text that decodes to nothing
   // (Buffer.from skips '@', so 'AB$CD'-like text with a stray character is sent, as NapCat sends it).
-  it('base64 that decodes to nothing fails the request with the store\'s message and reaches no NapCat', async () => {
-    const { relay } = build({ mode: 'off' });
+  it('base64 that decodes to nothing fails the request with the catalog’s EMPTY_BASE64 text and reaches no NapCat', async () => {
+    const { relay, stats } = build({ mode: 'off' });
     const fake = napcat([]);
     const reply = (await relay.relay(request([{ type: 'image', data: { file: 'base64://@@@@' } }]), fake.call)) as OneBotReply;
     expect(reply.status).to.equal('failed');
     expect(reply.retcode).to.equal(1200);
-    expect(reply.message).to.match(/base64/i);
+    expect(reply.message).to.equal(emptyBase64({ characters: 4 }));
     expect(fake.seen).to.have.length(0);
+    expect(stats.snapshot().failuresByCategory.EMPTY_BASE64).to.equal(1);
+  });
+
+  it('an empty download is not the bot’s base64: it goes on as it came, for NapCat to judge', async () => {
+    const { relay, fallbacks } = build({ urls: { fetch: () => store.putBytes(new Uint8Array(0)) } });
+    const fake = napcat([]);
+    const reply = await relay.relay(request([{ type: 'image', data: { file: 'http://example.invalid/empty.png' } }]), fake.call);
+    expect(reply).to.include({ status: 'ok' });
+    expect(fallbacks).to.deep.equal(['EMPTY']);
+  });
+
+  it('pacing: each media send takes one token before its lane, in turn; a retry takes none', async () => {
+    let now = 0;
+    const timers: Array<{ at: number; fn: () => void }> = [];
+    const manual: PacingClock = {
+      now: () => now,
+      setTimeout: (fn, ms) => {
+        const timer = { at: now + ms, fn };
+        timers.push(timer);
+        return timer;
+      },
+      clearTimeout: (handle) => void timers.splice(timers.indexOf(handle as (typeof timers)[number]) >>> 0, 1),
+    };
+    const advance = (ms: number) => {
+      now += ms;
+      for (const due of timers.filter((t) => t.at <= now)) {
+        timers.splice(timers.indexOf(due), 1);
+        due.fn();
+      }
+    };
+    const settle = () => new Promise((r) => setTimeout(r, 50));
+    const pacer = new Pacer({ ratePerSecond: 1, burst: 1 }, manual);
+    const { relay, stats } = build({ mode: 'off', pacer });
+    const fake = napcat([failed(RICH), ok()]);
+    const images = [b64, makePng({ bytes: 20_000, seed: 31 }).toString('base64'), makePng({ bytes: 20_000, seed: 32 }).toString('base64')];
+    const replies: Array<Promise<unknown>> = [];
+    for (const image of images) {
+      replies.push(relay.relay(request([{ type: 'image', data: { file: `base64://${image}` } }]), fake.call));
+      await settle();
+    }
+    expect(fake.seen, 'the first send and its retry, on one token').to.have.length(2);
+    expect([pacer.queued, pacer.currentWaitMs()], 'two waiting; a send arriving now would be third').to.deep.equal([2, 3000]);
+    advance(1000);
+    await settle();
+    expect(fake.seen).to.have.length(3);
+    advance(1000);
+    await Promise.all(replies);
+    const sent = fake.seen.map((r) => (r.params.message as Array<{ data: { file: string } }>)[0].data.file.slice(9, 40));
+    expect(sent).to.deep.equal([images[0], images[0], images[1], images[2]].map((t) => t.slice(0, 31)));
+    expect(pacer.queued).to.equal(0);
+    expect(stats.snapshot().pacing.sends).to.equal(3);
   });
 
   it('when NapCat cannot read a rewritten path, turns rewriting off and sends the media as they came', async () => {

@@ -4,6 +4,7 @@
 // shared store once per content (its fast path knows repeated strings); a URL is fetched
 // into the store only when a rewrite can use it (otherwise NapCat downloads it anyway, and
 // the URL itself is the key); a bot's own file is hashed once per (dev, inode, size, mtime).
+import { emptyBase64 } from '../../errors/catalog';
 import type { Logger } from '../../logger';
 import { parseMediaRef, type MediaRef } from '../../onebot/media-ref';
 import type { MediaSlot } from '../../onebot/media-slots';
@@ -36,7 +37,7 @@ export interface SendPlan {
   leases: Lease[];
 }
 
-/** The client's input is wrong (bad base64, empty): the send fails, as in the plugin. */
+/** The client's input cannot be sent (base64 that decodes to nothing): the send fails, as in the plugin. */
 export class BadMediaError extends Error {}
 
 export interface PlannerDeps {
@@ -102,7 +103,8 @@ export class SendPlanner {
     try {
       lease = await put();
     } catch (error) {
-      if (error instanceof StoreError && !error.fallback && error.code !== 'TOO_LARGE') throw new BadMediaError(error.message);
+      // Only base64 is judged here; an empty download goes on as it came, for NapCat to judge.
+      if (ref.kind === 'base64' && error instanceof StoreError && error.code === 'EMPTY') throw new BadMediaError(emptyBase64({ characters: ref.base64.length }));
       this.#deps.fallback(error instanceof StoreError ? error.code : 'URL', (error as Error)?.message ?? String(error));
       return undefined;
     }

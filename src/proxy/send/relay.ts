@@ -2,14 +2,18 @@
 // paths when NapCat reads them, then sent through the lanes, one send per md5 inside
 // NapCat at a time, with the plugin's retry policy: only `rich media transfer failed`
 // (surely not delivered) is sent again, never a Timeout (it may have delivered, NapCat
-// #932). The bot gets one reply, NapCat's, with a clearer message when retries ran out.
+// #932). With pacing on, each media send first waits for its token, once, in arrival order.
+// The bot gets one reply, NapCat's, in the error catalog's words when the send still failed
+// (docs/errors.md: NapCat's own text last).
 import { readFile } from 'node:fs/promises';
+import { sendTimedOut, uploadStillFailing } from '../../errors/catalog';
 import { Lanes } from '../../flight/lanes';
+import type { Pacer } from '../../flight/pacing';
 import { RetryPolicy } from '../../flight/retry';
 import { isRetryableSendError } from '../../flight/retryable';
 import type { Logger } from '../../logger';
 import type { NapcatTimeout } from '../config/settings';
-import { laneHoldMs } from '../napcat-timeout';
+import { laneHoldMs, napcatSendTimeoutMs } from '../napcat-timeout';
 import { failedReply, isFailed, messageOf, type OneBotReply } from '../replies';
 import type { RewritePolicy, UpstreamCall } from '../rewrite';
 import type { ProxyStats } from '../stats';
@@ -37,6 +41,8 @@ export interface SendRequest {
 
 export interface RelayDeps {
   planner: SendPlanner;
+  /** Opt-in pacing: one token per media send, before its lanes. */
+  pacer: Pacer;
   lanes: Lanes;
   rewrite: RewritePolicy;
   retry: () => RetryPolicy;
@@ -66,6 +72,7 @@ export class SendRelay {
     } catch (error) {
       if (error instanceof BadMediaError) {
         stats.media.failure('BAD_MEDIA');
+        stats.media.failed('EMPTY_BASE64');
         return failedReply(error.message, request.retcode);
       }
       // A fault of ours before anything reached NapCat: the frame goes on as it came.
@@ -79,6 +86,7 @@ export class SendRelay {
       if (plan.keys.length === 0 && rewritten.length === 0) return 'pass';
       stats.media.add('sendsSeen');
       stats.media.addedLatency(performance.now() - started);
+      if (this.#deps.pacer.on) await this.#pace();
       let unreadable = false;
       const asSent = rewritten.length === 0;
       request.committed?.(asSent);
@@ -105,6 +113,13 @@ export class SendRelay {
     }
   }
 
+  /** Waits for this send's pacing token: once per send, whatever follows. */
+  async #pace(): Promise<void> {
+    const waited = performance.now();
+    await this.#deps.pacer.take();
+    this.#deps.stats.media.paced(performance.now() - waited);
+  }
+
   async #send(request: SendRequest, plan: SendPlan, signal: AbortSignal | undefined, attempt: () => Promise<OneBotReply>): Promise<OneBotReply> {
     const { lanes, stats, logger } = this.#deps;
     const holdMs = laneHoldMs(this.#deps.napcatTimeout(), plan.bytes, request.params.timeout);
@@ -127,12 +142,22 @@ export class SendRelay {
         },
       },
     );
-    if (isFailed(reply)) stats.media.failure(failureReason(reply));
-    if (attempts > 1 && isFailed(reply) && isRetryableSendError(messageOf(reply))) {
-      const message = `富媒体上传失败，已尝试 ${attempts} 次（同一内容已逐条排队发送）/ rich media transfer failed after ${attempts} attempts (sends of this content were already one at a time): ${messageOf(reply)}`;
-      return { ...reply, message, wording: message };
+    if (!isFailed(reply)) return reply;
+    stats.media.failure(failureReason(reply));
+    const napcat = messageOf(reply);
+    let message: string;
+    if (isRetryableSendError(napcat)) {
+      // The proxy cannot look at the file NTQQ reads (NapCat's own copy): never claimed verified.
+      stats.media.failed('UPLOAD_FAILED');
+      message = uploadStillFailing({ attempts, verified: false, napcat });
+    } else if (NAPCAT_TIMEOUT.test(napcat)) {
+      stats.media.failed('SEND_TIMEOUT');
+      const timeoutMs = napcatSendTimeoutMs(this.#deps.napcatTimeout(), plan.bytes, request.params.timeout);
+      message = sendTimedOut({ timeoutMs, napcat });
+    } else {
+      return reply;
     }
-    return reply;
+    return { ...reply, message, wording: message };
   }
 
   /** Points each reference at its store file; returns the slots it changed. */

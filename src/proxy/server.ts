@@ -13,7 +13,7 @@ import { MediaStore } from '../store';
 import { AdminRoutes } from './admin';
 import { hostPort } from './config/validate';
 import { upstreamTokenOf, type ProxyConfig } from './config/settings';
-import { FileDigests } from './file-digests';
+import { FileDigests } from '../store/file-digests';
 import { HttpForwarder } from './http/forwarder';
 import { HTTP_TOKEN_REFUSAL, tokenAccepted, WS_TOKEN_REFUSAL } from './inbound-token';
 import { PathMap } from './path-map';

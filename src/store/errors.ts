@@ -7,6 +7,7 @@ export type StoreErrorCode =
   | 'IO' // ours: ENOSPC, EACCES, EMFILE, EROFS… (errno kept)
   | 'LOCK' // ours: cross-process lock not acquired in time
   | 'CLOSED' // ours: the store was closed
+  | 'CHANGED' // the caller's file changed while it was stored (putFile without consume): its own path takes it
   | 'FOREIGN_DIR'; // ours: the root holds files the store did not make (open refused it)
 
 const CLIENT_FAULTS: ReadonlySet<StoreErrorCode> = new Set(['EMPTY']);
@@ -77,6 +78,13 @@ export function lockTimeoutError(path: string, waitMs: number, cause: unknown): 
     `等待跨进程锁超过 ${waitMs} ms：${path}（另一个 NapCat 进程正在处理同一内容）/ ` +
       `waited over ${waitMs} ms for the cross-process lock ${path} (another NapCat process is working on the same content)`,
     { cause, errno: 'ELOCKED' },
+  );
+}
+
+export function changedError(path: string): StoreError {
+  return new StoreError(
+    'CHANGED',
+    `文件在存入缓存时被改动，未存入：${path} / the file changed while it was being stored; not stored: ${path}`,
   );
 }
 

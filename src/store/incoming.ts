@@ -4,7 +4,8 @@
 // its meta and lease marker are down, so a put that fails never leaves it inside the store;
 // bytes (our own copy) take their name beside those writes, and the caller removes the file
 // again if one of them fails.
-import { ioError } from './errors';
+import { changedError, ioError } from './errors';
+import { digestFile } from './file-digest';
 import { moveIntoPlace, writeTemp } from './publish';
 import { digestInSlices } from './slices';
 import { type StoreFileHandle, type StoreFs, unlinkIfExists } from './store-fs';
@@ -89,7 +90,9 @@ export interface IncomingFile extends Incoming {
 
 /**
  * An existing file. With `consume` it is renamed into place (no bytes written; same
- * filesystem), or copied when the rename crosses filesystems (`EXDEV`); without, always copied.
+ * filesystem), or copied when the rename crosses filesystems (`EXDEV`); without, always copied,
+ * and the copy hashed again: the caller's file may have changed since `found` was taken, and
+ * bytes that are not `found.hash` must never be published under it (CHANGED).
  */
 export function incomingFile(
   fs: StoreFs,
@@ -121,6 +124,7 @@ export function incomingFile(
       const tmp = tmpName();
       try {
         await fs.copyFile(source, tmp);
+        if (!consume && (await digestFile(tmp)).hash !== found.hash) throw changedError(source);
       } catch (err) {
         await unlinkIfExists(fs, tmp).catch(() => undefined);
         throw ioError('write', tmp, err);

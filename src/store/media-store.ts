@@ -18,7 +18,7 @@ import { readMeta, writeMeta } from './meta';
 import { type MediaStoreOptions, type ResolvedOptions, resolveOptions } from './options';
 import { type ProcessIdentity, currentIdentity, identityTag } from './process-identity';
 import { digestFile } from './file-digest';
-import { type Incoming, type Placement, incomingBytes, incomingFile } from './incoming';
+import { type FileDigest, type Incoming, type Placement, incomingBytes, incomingFile } from './incoming';
 import { prepareFolder } from './publish';
 import { decodeBase64InSlices, digestInSlices } from './slices';
 import { type StoreFs, nodeFs, statIfExists, unlinkIfExists } from './store-fs';
@@ -125,9 +125,14 @@ export class MediaStore {
    * Stores the file at `source` and leases it. With `consume` the store takes the file over:
    * it is renamed into the content tree when the content is new (no bytes written; copied
    * and removed when the rename crosses filesystems) and removed when the content is already
-   * there. On failure the file is left where it was. It must not change until this settles.
+   * there; it must not change until this settles. Without, the file is the caller's and may
+   * change at any time: it is copied, and the copy is hashed again before it is published, so
+   * a file changed meanwhile is refused (CHANGED) rather than stored under a hash its bytes do
+   * not have. `digest`, when the caller already hashed the file (FileDigests), saves the first
+   * read; content already in the store is then answered without reading the file at all.
+   * On failure the caller's file is left where it was.
    */
-  async putFile(source: string, options: { consume: boolean }): Promise<Lease> {
+  async putFile(source: string, options: { consume: boolean; digest?: FileDigest }): Promise<Lease> {
     this.assertOpen();
     const size = await this.fs.stat(source).then(
       (found) => found.size,
@@ -135,9 +140,11 @@ export class MediaStore {
     );
     if (size === 0) throw emptyError();
     if (size > this.options.maxEntryBytes) throw tooLargeError(size, this.options.maxEntryBytes);
-    const found = await this.io
-      .runExclusive(() => digestFile(source))
-      .catch((err: unknown) => Promise.reject(ioError('read', source, err)));
+    const found: FileDigest =
+      options.digest ??
+      (await this.io.runExclusive(() => digestFile(source)).catch((err: unknown): never => {
+        throw ioError('read', source, err);
+      }));
     const incoming = incomingFile(this.fs, () => this.layout.tmp(this.ownerTag), source, found, options.consume);
     const lease = await this.leaseWhenReady(() => this.load(found.hash, incoming));
     if (options.consume && !incoming.moved) await unlinkIfExists(this.fs, source).catch(() => undefined);

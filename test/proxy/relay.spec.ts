@@ -9,7 +9,7 @@ import { Lanes } from '../../src/flight/lanes';
 import { Pacer, type PacingClock } from '../../src/flight/pacing';
 import { RetryPolicy } from '../../src/flight/retry';
 import { silentLogger } from '../../src/logger';
-import { FileDigests } from '../../src/proxy/file-digests';
+import { FileDigests } from '../../src/store/file-digests';
 import { PathMap } from '../../src/proxy/path-map';
 import type { OneBotReply } from '../../src/proxy/replies';
 import { RewritePolicy } from '../../src/proxy/rewrite';

@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { digestFile } from '../../src/store/file-digest';
 import { MediaStore } from '../../src/store/media-store';
+import { nodeFs } from '../../src/store/store-fs';
 import { countingFs, filesUnder, pngLike, storeFixture } from './helpers';
 
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
@@ -90,6 +92,58 @@ describe('store/media-store putFile', () => {
     expect((await readFile(source)).equals(bytes)).to.equal(true);
     expect((await stat(lease.media.path)).ino).to.not.equal((await stat(source)).ino);
     expect(t.store.stats()).to.include({ writes: 1, filesMoved: 0 });
+    lease.release();
+  });
+
+  // A caller's own file (a bot's file://) may change at any moment. Hashed, then copied: the copy
+  // is what gets published, so it is hashed again. (Before, the bytes the copy found were
+  // published under the hash of the bytes read earlier: an entry whose file is not its hash.)
+  it('without consume, a file changed between its hash and its copy is refused (CHANGED), and nothing is published', async () => {
+    const before = pngLike(20_000);
+    const after = pngLike(20_000);
+    let changed = false;
+    const fs = {
+      ...nodeFs,
+      copyFile: async (from: string, to: string) => {
+        if (!changed && from.startsWith(outside)) {
+          changed = true;
+          await writeFile(from, after); // the bot rewrites its file meanwhile
+        }
+        return nodeFs.copyFile(from, to);
+      },
+    };
+    t.store = await MediaStore.open({ dir: join(t.dir, 'store'), fs });
+    const source = await downloaded(before);
+    const error = await t.store.putFile(source, { consume: false }).then(
+      (lease) => lease.media,
+      (e: unknown) => e,
+    );
+    expect(error).to.include({ code: 'CHANGED', fallback: true });
+    for (const sub of ['content', 'meta', 'tmp']) expect(await filesUnder(join(t.dir, 'store'), sub), sub).to.deep.equal([]);
+    expect(t.store.stats()).to.include({ entries: 0, misses: 0, writes: 0 });
+    // Sent again now, the file is stored as it now is.
+    const lease = await t.store.putFile(source, { consume: false });
+    expect((await readFile(lease.media.path)).equals(after)).to.equal(true);
+    lease.release();
+  });
+
+  it('without consume, with the caller’s digest: a stale one is refused as CHANGED; one of content already stored is a hit with no read or copy', async () => {
+    const { fs, calls } = countingFs();
+    t.store = await MediaStore.open({ dir: join(t.dir, 'store'), fs });
+    const old = pngLike(20_000);
+    const source = await downloaded(old);
+    const stale = await digestFile(source);
+    await writeFile(source, pngLike(20_000));
+    expect(await t.store.putFile(source, { consume: false, digest: stale }).catch((e: { code: string }) => e.code)).to.equal('CHANGED');
+
+    const first = await t.store.putBytes(old);
+    const copies = calls.copyFile ?? 0;
+    const again = await downloaded(old);
+    const lease = await t.store.putFile(again, { consume: false, digest: await digestFile(again) });
+    expect(lease.media).to.deep.equal(first.media);
+    expect(calls.copyFile ?? 0, 'no copy').to.equal(copies);
+    expect(t.store.stats()).to.include({ writes: 1, hashedHits: 1 });
+    first.release();
     lease.release();
   });
 

@@ -11,7 +11,7 @@ import type { MediaSlot } from '../../onebot/media-slots';
 import { sendMediaSlots, uploadCopiesFile } from '../../onebot/send-actions';
 import { StoreError, type MediaStore } from '../../store';
 import type { Lease } from '../../store/types';
-import type { FileDigests } from '../file-digests';
+import type { FileDigests } from '../../store/file-digests';
 import type { PathMap } from '../path-map';
 import type { UrlMedia } from '../url-media';
 

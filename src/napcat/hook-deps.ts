@@ -2,6 +2,7 @@ import type { MediaCacheConfig } from '../config';
 import type { Logger } from '../logger';
 import type { MediaStats } from '../stats';
 import type { PathLeases } from '../store/path-leases';
+import type { FileDigest } from '../store/incoming';
 import type { Lease } from '../store/types';
 import type { AddedLatency } from './added-latency';
 import type { EntryRepair } from './entry-repair';
@@ -16,8 +17,8 @@ import type { SendSources } from './send-sources';
 export interface MediaSource {
   putBase64(base64: string): Promise<Lease>;
   putBytes(bytes: Uint8Array): Promise<Lease>;
-  /** Stores a file; with `consume` the store takes it over (MediaStore.putFile). */
-  putFile(source: string, options: { consume: boolean }): Promise<Lease>;
+  /** Stores a file; with `consume` the store takes it over, `digest` saves its first read (MediaStore.putFile). */
+  putFile(source: string, options: { consume: boolean; digest?: FileDigest }): Promise<Lease>;
   acquire(hash: string): Lease | undefined;
   /** Takes a content whose file proved corrupt out of service (MediaStore.quarantine). */
   quarantine(hash: string): Promise<boolean>;

@@ -4,6 +4,7 @@ import { StoreError } from '../store/errors';
 import type { Lease } from '../store/types';
 import type { HookDeps } from './hook-deps';
 import { isFileLikeSegment, isSendContext, type FileLikeResult, type FileLikeSegment, type Method } from './shapes';
+import { LocalFiles } from './local-files';
 import { handOverOversize } from './oversize';
 import { SegmentTexts, detached } from './segment-texts';
 import { UrlDownloads } from './url-downloads';
@@ -57,11 +58,13 @@ function base64Payload(uri: string): Payload | undefined {
 export class MediaResolver {
   readonly #deps: HookDeps;
   readonly #downloads: UrlDownloads;
+  readonly #files: LocalFiles;
   readonly #texts: SegmentTexts;
 
   constructor(deps: HookDeps) {
     this.#deps = deps;
     this.#downloads = new UrlDownloads(deps);
+    this.#files = new LocalFiles(deps);
     this.#texts = new SegmentTexts(deps.scopes);
   }
 
@@ -82,9 +85,10 @@ export class MediaResolver {
     if (/^https?:\/\//i.test(uri)) return this.#downloads.resolve(uri, (lease) => this.handOver(lease, segment), napcat);
 
     const payload = base64Payload(uri);
-    // file://, paths, NapCat's own file tokens, data: without ;base64: NapCat's, unless it is a
-    // store file a send of this very segment object handed out (then the same lease again).
-    if (payload === undefined) return this.#again(segment, field, uri) ?? napcat();
+    // A store file a send of this very segment object handed out: the same lease again. file://
+    // and local paths: content-addressed (local-files.ts). NapCat's own file tokens, data:
+    // without ;base64: NapCat's.
+    if (payload === undefined) return this.#again(segment, field, uri) ?? this.#files.resolve(uri, (lease, name) => this.handOver(lease, segment, name), napcat);
 
     let lease: Lease;
     const started = performance.now();
@@ -117,13 +121,16 @@ export class MediaResolver {
     return this.handOver(lease, segment);
   }
 
-  /** Hangs `lease` on the send and returns it the way NapCat returns a local file. */
-  handOver(lease: Lease, segment: FileLikeSegment): FileLikeResult {
+  /**
+   * Hangs `lease` on the send and returns it the way NapCat returns a local file: named as the
+   * segment names it, else `napcatName` (a local file's own name), else the store file's.
+   */
+  handOver(lease: Lease, segment: FileLikeSegment, napcatName?: string): FileLikeResult {
     const media = lease.media;
     this.#deps.scopes.hold(lease, media.path);
     this.#deps.managed.addStoreFile(media);
     const name = segment.data.name;
-    return { path: media.path, fileName: (name ?? path.basename(media.path)) as string, isLocal: true };
+    return { path: media.path, fileName: (name ?? napcatName ?? path.basename(media.path)) as string, isLocal: true };
   }
 
   #onPutError(error: unknown, segment: FileLikeSegment, text: string, napcat: () => Promise<unknown>): Promise<unknown> {

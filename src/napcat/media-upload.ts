@@ -4,6 +4,7 @@ import { LRUCache } from 'lru-cache';
 import type { MediaInfo } from '../store/types';
 import { FileInUseError } from '../flight/in-use';
 import { CorruptEntryError } from './entry-repair';
+import { nameFor } from './file-names';
 import type { HookDeps } from './hook-deps';
 import type { PlacedMedia } from './managed-paths';
 import { ElementType, isUploadResult, msgServiceOf, type Method, type UploadResult } from './shapes';
@@ -86,7 +87,8 @@ export class MediaUpload {
   async #fromStore(media: MediaInfo, elementType: number, elementSubType: number, copy: boolean): Promise<UploadResult | undefined> {
     const ext = await this.#napcatExt(media);
     if (ext === null) return undefined;
-    const base = path.basename(media.path);
+    // A local file sent by path: named as NapCat names that file (file-names.ts).
+    const base = nameFor(this.#deps.scopes.current(), media.path) ?? path.basename(media.path);
     const fileName = base.includes('.') ? base : base + ext;
     if (!copy) return { md5: media.md5, fileName, path: media.path, fileSize: media.size, ext };
     const service = msgServiceOf(this.#deps.core);

@@ -2,6 +2,7 @@ import { cacheUnusable } from '../errors/catalog';
 import type { Logger } from '../logger';
 import { MediaStore, StoreError, type MediaStoreOptions } from '../store';
 import { errnoOf } from '../store/errors';
+import type { FileDigest } from '../store/incoming';
 import type { Lease, StoreStats } from '../store/types';
 
 export interface StoreHandleOptions extends MediaStoreOptions {
@@ -69,7 +70,7 @@ export class StoreHandle implements MediaSource {
     return this.#put((store) => store.putBytes(bytes));
   }
 
-  putFile(source: string, options: { consume: boolean }): Promise<Lease> {
+  putFile(source: string, options: { consume: boolean; digest?: FileDigest }): Promise<Lease> {
     return this.#put((store) => store.putFile(source, options));
   }
 

@@ -37,6 +37,8 @@ export interface Counters {
   /** OneBot responses from actions (HTTP, WebSocket, ctx.actions). */
   responsesOk: number;
   responsesFailed: number;
+  /** NapCat's own md5 passes over a media file (`uploadFile`'s streaming `calculateFileMD5`). */
+  md5Passes: number;
   /** Names unlinked by code outside the model while the kernel held them open (Windows would refuse or make them delete-pending). */
   outsideUnlinksWhileOpen: number;
   /** Files Node's own rename/copyFile put onto a visible name in the media tree (a plugin's placements; NapCat's copies are native). */
@@ -69,6 +71,7 @@ export function createCounters(): Counters {
     sendsTimedOut: 0,
     responsesOk: 0,
     responsesFailed: 0,
+    md5Passes: 0,
     outsideUnlinksWhileOpen: 0,
     nodeMediaPlacements: 0,
   };

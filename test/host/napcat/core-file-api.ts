@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileTypeFromFile } from '../media/sniff';
 import type { NapCatCore } from './core';
+import { runtimeOf } from './runtime';
 import { ElementType } from './types';
 
 export interface UploadFileResult {
@@ -42,6 +43,7 @@ export class NTQQFileApi {
   }
 
   async uploadFile(filePath: string, elementType: number = ElementType.PIC, elementSubType = 0, uploadGroupFile = true): Promise<UploadFileResult> {
+    runtimeOf(this.core).counters.md5Passes++;
     const md5 = await calculateFileMD5(filePath);
     const sniffed = await fileTypeFromFile(filePath);
     const ext = sniffed ? `.${sniffed.ext}` : '';

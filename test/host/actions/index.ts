@@ -9,6 +9,7 @@ import { CleanCache, GetLoginInfo, GetStatus, GetVersionInfo } from './system';
 import { DownloadFile } from './download-file';
 import { TestDownloadStream } from './test-stream';
 import { UploadFile } from './upload-file';
+import { UploadFileStream } from './upload-file-stream';
 
 export class ActionMap {
   private readonly actions = new Map<string, OneBotAction>();
@@ -29,6 +30,7 @@ export class ActionMap {
       new GetVersionInfo(obContext, core),
       new DownloadFile(obContext, core),
       new TestDownloadStream(obContext, core),
+      new UploadFileStream(obContext, core),
     ];
     for (const action of all) {
       for (const suffix of ['', '_async', '_rate_limited']) this.actions.set(action.actionName + suffix, action);

@@ -94,7 +94,11 @@ export class Pacer {
   #refill(): void {
     const now = this.#clock.now();
     const rate = this.#rate.ratePerSecond;
-    this.#tokens = Math.min(this.#rate.burst, this.#tokens + ((now - this.#refilledAt) * rate) / 1000);
+    // While sends wait, every token accrued is theirs: a timer that fired late (a busy event
+    // loop) must not lose the time it was late, or the queue runs slower than the rate. Only an
+    // idle bucket is capped at the burst.
+    const cap = this.#queue.length > 0 ? Infinity : this.#rate.burst;
+    this.#tokens = Math.min(cap, this.#tokens + ((now - this.#refilledAt) * rate) / 1000);
     this.#refilledAt = now;
   }
 
@@ -111,6 +115,7 @@ export class Pacer {
       this.#tokens -= 1;
       this.#queue.shift()!();
     }
+    if (this.#queue.length === 0) this.#tokens = Math.min(this.#tokens, this.#rate.burst);
     this.#schedule();
   }
 

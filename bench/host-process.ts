@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createHost, type HostOptions } from '../test/host/index';
+import { createHost, type Host, type HostOptions } from '../test/host/index';
 import { CpuProfile } from './harness/cpu-profile';
 import { PLUGIN_ID } from './harness/install';
 import type { ProcessSample } from './record';
@@ -52,6 +52,15 @@ function owner(url: string): string | undefined {
   if (url.includes('/test/host/front/') || url.includes('/node_modules/ws/')) return 'front';
   if (url.includes('/test/host/')) return 'napcat';
   return undefined;
+}
+
+/** The plugin's own pacing numbers, read from its authenticated /stats route as the status page does. */
+async function pluginPacing(host: Host): Promise<ProcessSample['pacing']> {
+  const base = await host.webui.start();
+  const res = await fetch(`${base}/api/Plugin/ext/${PLUGIN_ID}/stats`, { headers: { Authorization: `Bearer ${host.webui.token}` } });
+  const body = (await res.json()) as { data?: { pacing?: { sends: number; waitedMs: { max: number | null } } } };
+  const pacing = body.data?.pacing;
+  return pacing ? { sends: pacing.sends, waitedMaxMs: pacing.waitedMs.max } : undefined;
 }
 
 async function main(): Promise<void> {
@@ -137,6 +146,7 @@ async function main(): Promise<void> {
           cpuByOwnerMs: owners,
         }),
       };
+      if (host.pluginManager.getPluginInfo(PLUGIN_ID)?.status === 'loaded') sample.pacing = await pluginPacing(host);
       send({ type: 'sample', sample });
       await host.close();
       // A dedicated process: leave at once rather than wait on stray handles.

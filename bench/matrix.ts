@@ -5,7 +5,9 @@
 // would not fit in 15 minutes on 2 cores. docs/bench.md explains the choice.
 const MiB = 1024 * 1024;
 
-export type Scheme = 'base64' | 'data' | 'http';
+// path: the bot sends the bytes once with NapCat's upload_file_stream, then `file://` the path
+// it got back in every message (issue 13 §4, README "send the bytes once").
+export type Scheme = 'base64' | 'data' | 'http' | 'path';
 // burst = all at once; spread = a send loop firing every `spreadMs`;
 // sequential = one after another (the CPU-per-repeated-send measurement).
 export type Pattern = 'burst' | 'spread' | 'sequential';
@@ -33,6 +35,7 @@ export interface Scenario {
   host?: BenchHostOptions; // the model host's settings, when not the defaults
   clientRetries?: number; // the bot's retries per send; default CLIENT_RETRIES
   outage?: boolean; // every attempt times out: judged on answer time only
+  plugin?: { pacing?: { mediaSendsPerSecond: number; burst: number } }; // the operator's plugin.json in plugin mode
 }
 
 const base: Omit<Scenario, 'id' | 'title' | 'quick'> = {
@@ -72,6 +75,14 @@ export const SCENARIOS: readonly Scenario[] = [
   // Windows file sharing: QQ's open files cannot be deleted or replaced (a deleted one stays
   // delete-pending until QQ lets go), for NapCat's and the plugin's own file calls alike.
   { ...base, id: 'win-1mb-50', title: 'Windows 文件共享语义 × 50 群 / Windows file semantics, 50 groups', host: { fileMode: 'windows-delete-pending' }, quick: false },
+  // Pacing (issue 13 §3), plugin mode only paced: 200 sends at once at 10/s, burst 1, must take
+  // 20 s ± 5 % with 0 failures; and sends arriving 200 ms apart (each finds the bucket full)
+  // must wait < 1 ms each in the pacer (the plugin's own pacing.waitedMs).
+  { ...base, id: 'paced-1mb-200', title: '限速 10 条/秒 × 200 群 / paced at 10/s, 200 groups', peers: 200, plugin: { pacing: { mediaSendsPerSecond: 10, burst: 1 } }, quick: false },
+  { ...base, id: 'paced-lone-1mb', title: '限速时单独到达的发送 × 10 / lone sends under pacing, 10 × 200 ms apart', peers: 10, pattern: 'spread', spreadMs: 200, plugin: { pacing: { mediaSendsPerSecond: 10, burst: 1 } }, quick: false },
+  // Send the bytes once (issue 13 §4): the same 200 sends as b64-1mb-200, by path. Run both
+  // (`--only b64-1mb-200,path-1mb-200`) for the comparison table.
+  { ...base, id: 'path-1mb-200', title: 'upload_file_stream 一次 + file:// × 200 群 / bytes sent once, then file:// × 200', peers: 200, scheme: 'path', quick: false },
 ];
 
 export function selectScenarios(quick: boolean, only: readonly string[]): Scenario[] {

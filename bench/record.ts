@@ -20,6 +20,7 @@ export interface ProcessSample {
   kernelCpuMs?: number; // sequential scenario: the model kernel's simulated upload
   profiledSends?: number;
   cpuByOwnerMs?: Record<string, number>; // the profile, by owner (napcat, plugin, kernel, front, gc, idle, …)
+  pacing?: { sends: number; waitedMaxMs: number | null }; // the plugin's own /stats (plugin mode)
 }
 
 export interface RunRecord {
@@ -32,7 +33,8 @@ export interface RunRecord {
   failed: number;
   firstTryFailures: number;
   attempts: number;
-  wallMs: number;
+  wallMs: number; // the path scheme's upload_file_stream included
+  socketBytes: number; // bytes the bots wrote to NapCat's WebSocket during the run (requests as serialised)
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;

@@ -48,7 +48,37 @@ export function renderOverview(scenarios: readonly Scenario[], summaries: Readon
       ];
     }),
   );
-  return `${caption}\n\n${delivery}\n\n${resources}`;
+  const wire = renderTable(
+    ['场景 / scenario', '发给 NapCat 的字节 / bytes to NapCat', 'NapCat CPU/条 / per send', '限速最长等待 / longest pacing wait'],
+    rows.map((s) => {
+      const sum = summaries.get(s.id)!;
+      return [s.id, pair(sum, 'socketBytes', formatBytes), pair(sum, 'cpuPerSendMs', formatMs, true), pair(sum, 'pacingWaitMaxMs', formatMs)];
+    }),
+  );
+  return `${caption}\n\n${delivery}\n\n${resources}\n\n${wire}${renderByPath(summaries)}`;
+}
+
+/** Issue 13 §4: the same 200 sends by path and by base64, when both ran. */
+function renderByPath(summaries: ReadonlyMap<string, ScenarioSummary>): string {
+  const byBase64 = summaries.get('b64-1mb-200');
+  const byPath = summaries.get('path-1mb-200');
+  if (!byBase64 || !byPath) return '';
+  const row = (label: string, key: keyof RunMetrics, format: Format) =>
+    (['baseline', 'plugin'] as const).map((mode) => {
+      const b = byBase64[mode][key];
+      const p = byPath[mode][key];
+      return [`${label} (${mode})`, format(b), format(p), formatRatio(ratio(p, b))];
+    });
+  const table = renderTable(
+    ['200 条 / 200 sends', 'base64', 'path (upload_file_stream + file://)', 'path ÷ base64'],
+    [
+      ...row('发给 NapCat 的字节 / bytes to NapCat', 'socketBytes', formatBytes),
+      ...row('NapCat CPU/条 / per send', 'cpuPerSendMs', formatMs),
+      ...row('峰值 RSS / peak RSS', 'peakRssBytes', formatBytes),
+      ...row('全部送达 / deliver all', 'wallMs', formatMs),
+    ],
+  );
+  return `\n\n按路径发送 vs base64（中位数）/ by path vs by base64 (medians)\n\n${table}`;
 }
 
 export function renderTargets(targets: readonly TargetResult[]): string {

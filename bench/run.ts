@@ -18,14 +18,22 @@ import { runOnce } from './runner';
 import { summarise } from './summary';
 import { evaluateTargets } from './targets';
 
-// The image(s) a scenario sends, as the URIs its bot puts in the segment.
-async function imagesFor(scenario: Scenario, urlOf: (seed: number, size: number) => string): Promise<(i: number) => string> {
+// The image(s) a scenario sends, as the URIs its bot puts in the segment; for the path scheme
+// the images themselves, which the bot uploads first (the URIs are then their paths).
+async function imagesFor(scenario: Scenario, urlOf: (seed: number, size: number) => string): Promise<{ uriOf: (i: number) => string; upload?: Buffer[] }> {
+  if (scenario.scheme === 'path') {
+    const upload = Array.from({ length: scenario.distinct }, (_, i) => makePng({ bytes: scenario.sizeBytes, seed: i + 1 }));
+    const unset = () => {
+      throw new Error('path 方案先上传 / the path scheme uploads first');
+    };
+    return { uriOf: unset, upload };
+  }
   const uris = Array.from({ length: scenario.distinct }, (_, i) => {
     if (scenario.scheme === 'http') return urlOf(i + 1, scenario.sizeBytes);
     const b64 = makePng({ bytes: scenario.sizeBytes, seed: i + 1 }).toString('base64');
     return scenario.scheme === 'data' ? `data:image/png;base64,${b64}` : `base64://${b64}`;
   });
-  return (i) => uris[i];
+  return { uriOf: (i) => uris[i] };
 }
 
 async function runMatrix(options: BenchOptions): Promise<void> {
@@ -44,13 +52,13 @@ async function runMatrix(options: BenchOptions): Promise<void> {
   const runs: RunRecord[] = [];
   try {
     for (const scenario of scenarios) {
-      const uriOf = await imagesFor(scenario, urlOf);
+      const { uriOf, upload } = await imagesFor(scenario, urlOf);
       for (let repeat = 0; repeat < options.repeats; repeat++) {
         // Alternate which mode goes first so drift in the machine hits both.
         const order = repeat % 2 ? [...modes].reverse() : modes;
         for (const mode of order) {
           progress.tick(0, `${scenario.id} ${mode} #${repeat + 1}`);
-          runs.push(await runOnce({ scenario, mode, repeat, build, uriOf }));
+          runs.push(await runOnce({ scenario, mode, repeat, build, uriOf, upload }));
           progress.tick();
         }
       }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { broadcast, type BroadcastResult } from './harness/broadcast';
 import { installPlugin } from './harness/install';
-import { connectBot, groupImageSender } from './harness/onebot-client';
+import { connectBot, countSentBytes, groupImageSender, uploadFileStream } from './harness/onebot-client';
 import { quantile } from './harness/stats';
 import type { ChildMessage, HostProcessSpec, ParentMessage } from './host-process';
 import type { Scenario } from './matrix';
@@ -80,9 +80,11 @@ export interface RunInput {
   repeat: number;
   build: string; // the plugin folder to install
   uriOf: (index: number) => string;
+  /** The path scheme: the distinct images, sent once by upload_file_stream; image i is then `file://` its path. */
+  upload?: readonly Buffer[];
 }
 
-export async function runOnce({ scenario, mode, repeat, build, uriOf }: RunInput): Promise<RunRecord> {
+export async function runOnce({ scenario, mode, repeat, build, uriOf, upload }: RunInput): Promise<RunRecord> {
   const started = performance.now();
   const root = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'bench-napcat-'));
   const qqDataRoot = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'bench-qq-'));
@@ -91,7 +93,7 @@ export async function runOnce({ scenario, mode, repeat, build, uriOf }: RunInput
     for (const h of hosts) h.child.kill('SIGKILL');
   }, RUN_TIMEOUT_MS);
   try {
-    installPlugin(root, mode === 'plugin', build);
+    installPlugin(root, mode === 'plugin', build, scenario.plugin);
     for (let k = 0; k < scenario.processes; k++) {
       hosts.push(spawnHost({ root, qqDataRoot, uin: String(10001 + k), seed: repeat + 1, host: scenario.host }));
     }
@@ -103,14 +105,28 @@ export async function runOnce({ scenario, mode, repeat, build, uriOf }: RunInput
     }
     const bots = await Promise.all(ready.map((r) => connectBot(r.wsUrl)));
     try {
+      const sent = bots.map(countSentBytes);
       const peers = Array.from({ length: scenario.peers }, (_, i) => 100000 + i);
-      const senders = bots.map((bot) => groupImageSender(bot, (i) => uriOf(i % scenario.distinct)));
+      const uris: Array<(i: number) => string> = bots.map(() => uriOf);
+      const senders = bots.map((bot, k) => groupImageSender(bot, (i) => uris[k](i % scenario.distinct)));
       const sequential = scenario.pattern === 'sequential';
       // The CPU measurement is per *repeated* send: the first one is not profiled.
       if (sequential) await Promise.all(senders.map((send) => send(peers[0], 0)));
       const measured = sequential ? peers.slice(1) : peers;
       for (const h of hosts) h.tell({ type: 'start', profile: sequential, profiledSends: measured.length });
       await Promise.all(hosts.map((h) => h.next('started')));
+      const sentBefore = sent.reduce((a, count) => a + count(), 0);
+      const uploadStarted = performance.now();
+      if (upload) {
+        // Each bot sends the bytes once (to its own NapCat), then only paths.
+        await Promise.all(
+          bots.map(async (bot, k) => {
+            const paths = await Promise.all(upload.map((bytes) => uploadFileStream(bot, bytes)));
+            uris[k] = (i) => `file://${paths[i]}`;
+          }),
+        );
+      }
+      const uploadMs = upload ? performance.now() - uploadStarted : 0;
       const results = await Promise.all(
         senders.map((send) =>
           broadcast(
@@ -125,6 +141,7 @@ export async function runOnce({ scenario, mode, repeat, build, uriOf }: RunInput
           ),
         ),
       );
+      const socketBytes = sent.reduce((a, count) => a + count(), 0) - sentBefore;
       for (const h of hosts) h.tell({ type: 'stop' });
       const samples: ProcessSample[] = [];
       for (const h of hosts) samples.push((await h.next('sample')).sample);
@@ -139,7 +156,8 @@ export async function runOnce({ scenario, mode, repeat, build, uriOf }: RunInput
         failed: all.failed,
         firstTryFailures: all.firstTryFailures,
         attempts: all.attempts,
-        wallMs: all.wallMs,
+        wallMs: uploadMs + all.wallMs,
+        socketBytes,
         p50Ms: quantile(all.latenciesMs, 0.5),
         p95Ms: quantile(all.latenciesMs, 0.95),
         p99Ms: quantile(all.latenciesMs, 0.99),

@@ -20,7 +20,10 @@ export interface RunMetrics {
   peakRssBytes: number;
   eventLoopP99Ms: number;
   cpuMs: number;
+  cpuPerSendMs: number; // the NapCat processes' whole CPU during the run, per send
+  socketBytes: number; // bytes the bots wrote to NapCat's WebSocket
   pipelineCpuPerSendMs: number; // NaN outside the sequential scenario
+  pacingWaitMaxMs: number; // the longest a send waited in the plugin's pacer; NaN without pacing
 }
 
 export type ScenarioSummary = Record<Mode, RunMetrics & { repeats: number }>;
@@ -30,6 +33,7 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 export function metricsOf(run: RunRecord): RunMetrics {
   const p = run.processes;
   const profiled = sum(p.map((s) => s.profiledSends ?? 0));
+  const paced = p.flatMap((s) => (s.pacing && s.pacing.sends > 0 && s.pacing.waitedMaxMs !== null ? [s.pacing.waitedMaxMs] : []));
   return {
     firstTryFailures: run.firstTryFailures,
     failed: run.failed,
@@ -46,7 +50,10 @@ export function metricsOf(run: RunRecord): RunMetrics {
     peakRssBytes: Math.max(...p.map((s) => s.peakRssBytes)),
     eventLoopP99Ms: Math.max(...p.map((s) => s.eventLoopP99Ms)),
     cpuMs: sum(p.map((s) => s.cpuMs)),
+    cpuPerSendMs: sum(p.map((s) => s.cpuMs)) / Math.max(1, run.sends),
+    socketBytes: run.socketBytes,
     pipelineCpuPerSendMs: profiled ? sum(p.map((s) => s.pipelineCpuMs ?? 0)) / profiled : Number.NaN,
+    pacingWaitMaxMs: paced.length ? Math.max(...paced) : Number.NaN,
   };
 }
 

@@ -24,9 +24,15 @@ export function snapshotBuild(): string {
   return copy;
 }
 
-export function installPlugin(root: string, enabled: boolean, build: string = DIST_DIR): string {
+export function installPlugin(root: string, enabled: boolean, build: string = DIST_DIR, config?: Record<string, unknown>): string {
   const target = path.join(root, 'plugins', PLUGIN_ID);
   fs.cpSync(build, target, { recursive: true });
+  if (config) {
+    // The operator's own layer, as docs/config.md describes: <dataPath>/plugin.json.
+    const dataPath = path.join(root, 'config', 'plugins', PLUGIN_ID);
+    fs.mkdirSync(dataPath, { recursive: true });
+    fs.writeFileSync(path.join(dataPath, 'plugin.json'), JSON.stringify(config, null, 2));
+  }
   const statusFile = path.join(root, 'config', 'plugins.json');
   fs.mkdirSync(path.dirname(statusFile), { recursive: true });
   const status = fs.existsSync(statusFile) ? (JSON.parse(fs.readFileSync(statusFile, 'utf8')) as Record<string, boolean>) : {};

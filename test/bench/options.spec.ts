@@ -31,7 +31,7 @@ describe('bench matrix', () => {
     expect([...sizes].sort()).to.include.members([1024 * 1024, 5 * 1024 * 1024]);
     expect([...peers]).to.include.members([10, 50, 200]);
     expect([...new Set(SCENARIOS.map((s) => s.distinct))].sort()).to.deep.equal([1, 10]);
-    expect(new Set(SCENARIOS.map((s) => s.scheme))).to.have.all.keys('base64', 'data', 'http');
+    expect(new Set(SCENARIOS.map((s) => s.scheme))).to.have.all.keys('base64', 'data', 'http', 'path');
     expect([...new Set(SCENARIOS.map((s) => s.processes))].sort()).to.deep.equal([1, 4]);
     expect(new Set(SCENARIOS.map((s) => s.pattern))).to.have.all.keys('burst', 'spread', 'sequential');
     expect(new Set(SCENARIOS.map((s) => s.id)).size).to.equal(SCENARIOS.length);

@@ -12,6 +12,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { makePng, type Host } from '../host';
 import { startOrigin } from '../http/origin';
 import { burst, failed, hostWithPlugin, imageSegment, PLUGIN_ID, pluginStats } from '../integration/support';
+import { sendTimedOut } from '../../src/errors/catalog';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCREENSHOT = path.join(ROOT, 'test-artifacts', 'status-page.png');
@@ -129,8 +130,12 @@ describe('status page in headless chromium', function () {
     });
     expect(plotted, 'sends/s line pixels on #chart').to.be.greaterThan(20);
 
-    // Nothing has led or failed yet: the per-content table and the categories say so.
-    expect(await page.textContent('#leaders')).to.equal('无 / none');
+    // One content, led once, and its leader succeeded: one row; nothing failed.
+    expect(stats.leaders).to.deep.include({ succeeded: 1, failed: 0, timedOut: 0 });
+    const [content] = stats.leaders.contents;
+    const row = await page.$$eval(`#leaders tr[data-content="${content.content}"] td`, (cells) => cells.map((c) => c.textContent));
+    expect(row.slice(0, 4)).to.deep.equal([content.content, '1', '0', '0']);
+    expect(await page.$$eval('#leaders tr', (rows) => rows.length)).to.equal(1);
     expect(await page.getAttribute('#categories [data-reason="URL_FAILED"]', 'data-value')).to.equal('0');
 
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
@@ -171,6 +176,60 @@ describe('status page in headless chromium', function () {
     } finally {
       await page.close();
       await origin.close();
+    }
+  });
+
+  // Issue 13 §5 on a second NapCat whose QQ server never answers (every send ends in NapCat's
+  // Timeout, 1 s of wall time here) and with pacing at 4/s: the page follows the pacing queue
+  // while it lasts, then shows every new field as /stats has it.
+  it('shows pacing (queue, sends, waits), a Timeout by its category and the leader that timed out, as /stats has them', async () => {
+    const outage = await hostWithPlugin(
+      { timeScale: 0.25, seed: 3, latencyMs: 3_600_000, timeout: { baseTimeout: 4000, uploadSpeedKBps: 1_000_000 } },
+      { pacing: { mediaSendsPerSecond: 4, burst: 1 } },
+    );
+    const page = await context.newPage();
+    try {
+      const base = await outage.webui.start();
+      await page.goto(`${base}/plugin/${PLUGIN_ID}/api/status?token=${encodeURIComponent(outage.webui.token)}`);
+      await page.waitForSelector('#status[data-state="ok"]');
+      const image = makePng({ bytes: 100_000, seed: 41 });
+      const sending = burst(outage, 12, () => [imageSegment(image)], 0);
+      // 12 sends at 4/s queue for about 3 s: a 1.5 s poll sees them waiting.
+      await page.waitForFunction(() => Number(document.querySelector('[data-field="pacing.queued"]')?.getAttribute('data-value')) > 0);
+      const answers = await sending;
+      expect(failed(answers)).to.have.length(12);
+      const timedOut = answers.filter((r) => r.message.startsWith('发送超时：QQ 在 4 秒内没有确认'));
+      expect(timedOut.length, 'the leader’s answer at least').to.be.at.least(1);
+      expect(timedOut[0].message, 'NapCat’s Timeout last').to.equal(sendTimedOut({ timeoutMs: 4000, napcat: timedOut[0].message.split(' — ').slice(1).join(' — ') }));
+
+      const stats = await pluginStats(outage);
+      expect(stats.pacing.sends).to.equal(12);
+      expect(stats.pacing.queued).to.equal(0);
+      expect(stats.pacing.waitedMs.max, 'the 12th waited about 11 tokens (2.75 s)').to.be.within(2_000, 4_000);
+      expect(stats.failuresByCategory.SEND_TIMEOUT + stats.failuresByCategory.NOT_SENT).to.equal(12);
+      expect(stats.leaders.timedOut).to.be.at.least(1);
+      expect(stats.leaders.contents).to.have.length(1);
+
+      // Every send has been answered: /stats is final now, and the page's next poll shows it.
+      const fields = ['pacing.queued', 'pacing.waitMs', 'pacing.sends', 'pacing.waitedMs.p95', 'pacing.waitedMs.max', 'leaders.succeeded', 'leaders.failed', 'leaders.timedOut'];
+      const now = await pluginStats(outage);
+      const want = Object.fromEntries(fields.map((f) => [f, String(pick(now, f))]));
+      await page.waitForFunction(
+        (expected) => Object.entries(expected).every(([f, v]) => document.querySelector(`[data-field="${f}"]`)?.getAttribute('data-value') === v),
+        want,
+      );
+      const shown = await readFields(page, fields);
+      for (const field of fields) expect(shown[field], field).to.equal(want[field]);
+      expect(await page.textContent('[data-field="pacing.waitedMs.max"]')).to.match(/^\d+ ms$/);
+      for (const category of ['SEND_TIMEOUT', 'NOT_SENT', 'UPLOAD_FAILED', 'EMPTY_BASE64']) {
+        expect(await page.getAttribute(`#categories [data-reason="${category}"]`, 'data-value'), category).to.equal(String(now.failuresByCategory[category as keyof typeof now.failuresByCategory]));
+      }
+      const content = now.leaders.contents[0];
+      const row = await page.$$eval(`#leaders tr[data-content="${content.content}"] td`, (cells) => cells.map((c) => c.textContent));
+      expect(row.slice(0, 4)).to.deep.equal([content.content, String(content.succeeded), String(content.failed), String(content.timedOut)]);
+    } finally {
+      await page.close();
+      await outage.close();
     }
   });
 });

@@ -139,6 +139,8 @@ describe('web status page script', () => {
     stats.add('urlBytesNotDownloaded', 4096);
     stats.gauge('pacingQueued', () => 3);
     stats.gauge('pacingWaitMs', () => 250);
+    stats.paced(0.01);
+    stats.paced(120);
     stats.failed('URL_FAILED');
     stats.leaderOutcome('0123456789abcdef0123456789abcdef', 'succeeded');
     stats.leaderOutcome('fedcba9876543210fedcba9876543210', 'failed');
@@ -146,6 +148,7 @@ describe('web status page script', () => {
     await page.settle();
     const value = (field: string) => page.cells.find((c) => c.attrs['data-field'] === field)?.attrs['data-value'];
     expect([value('url.hits'), value('url.bytesNotDownloaded'), value('pacing.queued'), value('pacing.waitMs')]).to.deep.equal(['4', '4096', '3', '250']);
+    expect([value('pacing.sends'), value('pacing.waitedMs.max')]).to.deep.equal(['2', '120']);
     const categories = page.elements.get('categories')!.children;
     expect(categories[0].attrs).to.include({ 'data-reason': 'URL_FAILED', 'data-value': '1' });
     expect(categories).to.have.length(6);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { Pacer, type PacingClock } from '../../src/flight/pacing';
+import { manualClock } from './manual-clock';
 
 describe('flight/pacing Pacer (token bucket, arrival order)', () => {
   let clock: sinon.SinonFakeTimers;
@@ -96,29 +97,14 @@ describe('flight/pacing Pacer (token bucket, arrival order)', () => {
   // wait lost that lateness on every token: "10/s" ran at 9.5/s in the bench (200 sends in
   // 21 s). The schedule now catches up: the long-run rate is the rate.
   it('a timer that fires late loses no time: the sends behind it keep the schedule', async () => {
-    let now = 0;
-    const due: Array<{ at: number; fn: () => void }> = [];
-    const late: PacingClock = {
-      now: () => now,
-      setTimeout: (fn, ms) => {
-        const timer = { at: now + ms, fn };
-        due.push(timer);
-        return timer;
-      },
-      clearTimeout: (handle) => void due.splice(due.indexOf(handle as (typeof due)[number]) >>> 0, 1),
-    };
-    /** Moves the clock to `to`, then runs the timers due by then (each as late as the clock is). */
+    const manual = manualClock();
     const runAt = async (to: number) => {
-      now = to;
-      for (const timer of due.filter((t) => t.at <= now)) {
-        due.splice(due.indexOf(timer), 1);
-        timer.fn();
-      }
+      manual.runAt(to);
       await Promise.resolve();
     };
-    const pacer = new Pacer({ ratePerSecond: 10, burst: 1 }, late);
+    const pacer = new Pacer({ ratePerSecond: 10, burst: 1 }, manual.clock);
     const went: number[] = [];
-    for (let i = 0; i < 4; i++) void pacer.take().then(() => went.push(now));
+    for (let i = 0; i < 4; i++) void pacer.take().then(() => went.push(manual.now()));
     await Promise.resolve();
     await runAt(130); // the timer for 100 ms fires 30 ms late
     await runAt(200);
@@ -128,7 +114,7 @@ describe('flight/pacing Pacer (token bucket, arrival order)', () => {
     // Idle again: the bucket holds no more than the burst, however long it waits.
     await runAt(10_000);
     const atOnce: number[] = [];
-    for (let i = 0; i < 3; i++) void pacer.take().then(() => atOnce.push(now));
+    for (let i = 0; i < 3; i++) void pacer.take().then(() => atOnce.push(manual.now()));
     await Promise.resolve();
     expect(atOnce).to.deep.equal([10_000]);
   });

@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { emptyBase64, sendTimedOut, uploadStillFailing } from '../../src/errors/catalog';
 import { Lanes } from '../../src/flight/lanes';
-import { Pacer, type PacingClock } from '../../src/flight/pacing';
+import { Pacer } from '../../src/flight/pacing';
+import { manualClock } from '../flight/manual-clock';
 import { RetryPolicy } from '../../src/flight/retry';
 import { silentLogger } from '../../src/logger';
 import { FileDigests } from '../../src/store/file-digests';
@@ -181,26 +182,10 @@ describe('proxy/send relay', function () {
   });
 
   it('pacing: each media send takes one token before its lane, in turn; a retry takes none', async () => {
-    let now = 0;
-    const timers: Array<{ at: number; fn: () => void }> = [];
-    const manual: PacingClock = {
-      now: () => now,
-      setTimeout: (fn, ms) => {
-        const timer = { at: now + ms, fn };
-        timers.push(timer);
-        return timer;
-      },
-      clearTimeout: (handle) => void timers.splice(timers.indexOf(handle as (typeof timers)[number]) >>> 0, 1),
-    };
-    const advance = (ms: number) => {
-      now += ms;
-      for (const due of timers.filter((t) => t.at <= now)) {
-        timers.splice(timers.indexOf(due), 1);
-        due.fn();
-      }
-    };
+    const manual = manualClock();
+    const advance = (ms: number) => manual.runAt(manual.now() + ms);
     const settle = () => new Promise((r) => setTimeout(r, 50));
-    const pacer = new Pacer({ ratePerSecond: 1, burst: 1 }, manual);
+    const pacer = new Pacer({ ratePerSecond: 1, burst: 1 }, manual.clock);
     const { relay, stats } = build({ mode: 'off', pacer });
     const fake = napcat([failed(RICH), ok()]);
     const images = [b64, makePng({ bytes: 20_000, seed: 31 }).toString('base64'), makePng({ bytes: 20_000, seed: 32 }).toString('base64')];

@@ -84,7 +84,7 @@ describe('integration: faults during a burst, reload during a burst, the legacy 
     const host = await plugin({ timeScale: 1, seed: 7, fileMode: 'windows-delete-pending', bandwidth: 40_000 });
     const send = (timeout?: number) => host.call('send_group_msg', { group_id: 1, message: [image(png)], ...(timeout ? { timeout } : {}) });
     const first = await send(800);
-    expect(String(first.message), 'NapCat gave up; NTQQ goes on uploading for ~5 s').to.match(/^Timeout:/);
+    expect(String(first.message), 'NapCat gave up; NTQQ goes on uploading for ~5 s').to.match(/^发送超时：QQ 在 0\.8 秒内没有确认；.* — Timeout:/s);
     await new Promise((r) => setTimeout(r, 1500)); // past the plugin's grace (1 s)
     const second = await send();
     expect(second.status, String(second.message)).to.equal('ok');
@@ -100,7 +100,7 @@ describe('integration: faults during a burst, reload during a burst, the legacy 
     await new Promise((r) => setTimeout(r, 300));
     expect((await host.call('clean_cache')).status).to.equal('ok'); // the name is delete-pending until NTQQ lets go
     const second = send();
-    expect(String((await first).message)).to.match(/^Timeout:/);
+    expect(String((await first).message)).to.match(/^发送超时：.* — Timeout:/s);
     const answer = await second;
     expect(answer.status, String(answer.message)).to.equal('ok');
     expect(host.counters.outsideUnlinksWhileOpen).to.equal(0);

@@ -39,7 +39,7 @@ describe('proxy: pacing', function () {
     expect(results).to.deep.equal(Array(10).fill('ok'));
     const res = await fetch(`${fixture!.proxy.url}/stats`, { headers: { authorization: 'Bearer tok' } });
     const { pacing } = ((await res.json()) as { data: ProxySnapshot }).data;
-    expect([pacing.sends, pacing.queued, pacing.waitMs]).to.deep.equal([10, 0, 0]);
+    expect([pacing.sends, pacing.queued]).to.deep.equal([10, 0]);
     expect(pacing.waitedMs.max, 'the last of ten waited for nine tokens at 20/s (450 ms)').to.be.at.least(250);
   });
 

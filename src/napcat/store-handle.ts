@@ -17,7 +17,7 @@ export interface StoreCounts {
   coalesced: number;
   bytesNotWritten: number;
 }
-import type { MediaSource } from './hook-deps';
+import type { MediaSource } from './media-source';
 
 /**
  * The MediaStore, opened on first use and re-tried after a failure (an unwritable cache

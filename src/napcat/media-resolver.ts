@@ -64,14 +64,8 @@ export class MediaResolver {
     this.#texts = new SegmentTexts(deps.scopes);
   }
 
-  wrap(original: Method): Method {
-    const resolver = this;
-    return function (this: unknown, ...args: unknown[]) {
-      return resolver.resolve(this, original, args);
-    };
-  }
-
-  async resolve(self: unknown, original: Method, args: unknown[]): Promise<unknown> {
+  /** The hook (a MethodHandler): NapCat's `handleOb11FileLikeMessage(segment, context)`. */
+  async resolve(original: Method, self: unknown, args: unknown[]): Promise<unknown> {
     const napcat = () => original.apply(self, args) as Promise<unknown>;
     const [segment, context] = args;
     if (!this.#deps.config().enabled || !isFileLikeSegment(segment) || !isSendContext(context)) return napcat();

@@ -4,12 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import sinon from 'sinon';
 import { MediaResolver } from '../../src/napcat/media-resolver';
-import type { SendContext } from '../../src/napcat/shapes';
+import type { Method, SendContext } from '../../src/napcat/shapes';
 import { StoreError, tooLargeError } from '../../src/store/errors';
 import { MediaStore } from '../../src/store/media-store';
 import { makePng } from '../host/media/samples';
 import { FakeStore } from './fake-store';
 import { fakeDeps } from './fakes';
+import { hooked } from './hooked';
+
+/** The MediaResolver hook as installed over `original`. */
+const over = (hook: MediaResolver, original: Method): Method => hooked((o, s, a) => hook.resolve(o, s, a), original);
 
 type Resolved = { path: string; fileName: string; isLocal?: boolean };
 
@@ -50,7 +54,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
     it(`${label}: one put, the store file handed back as local, leased for the request and its source kept by reference`, async () => {
       const deps = fakeDeps({}, { store });
       const { calls, original } = napcat();
-      const wrapped = new MediaResolver(deps).wrap(original);
+      const wrapped = over(new MediaResolver(deps), original);
       const ctx = context();
       let source: string | undefined;
       let during: unknown;
@@ -79,7 +83,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
 
   it('while the send runs, points the field NapCat reads (the first set, non-blank of url > file > path) at the store file, and only that one', async () => {
     const deps = fakeDeps({}, { store });
-    const wrapped = new MediaResolver(deps).wrap(napcat().original);
+    const wrapped = over(new MediaResolver(deps), napcat().original);
     for (const [data, field] of [
       [{ url: `base64://${b64}`, file: 'picture.png', name: 'n.png' }, 'url'],
       [{ url: '  ', file: `base64://${b64}`, name: 'n.png' }, 'file'],
@@ -99,7 +103,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
   it('a segment object sent again after its store entry is gone sends the same picture (its URI was put back)', async () => {
     const deps = fakeDeps({}, { store });
     const { calls, original } = napcat();
-    const wrapped = new MediaResolver(deps).wrap(original);
+    const wrapped = over(new MediaResolver(deps), original);
     const segment = { type: 'image', data: { file: `base64://${b64}` } };
     const first = (await deps.scopes.run(async () => wrapped(segment, context()))) as Resolved;
     // Evicted and deleted, as the store does once no lease holds it.
@@ -118,7 +122,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
   it('one segment object in two sends at once: the second leases the store file the first let it point at; both end with the URI back', async () => {
     const deps = fakeDeps({}, { store });
     const { calls, original } = napcat();
-    const wrapped = new MediaResolver(deps).wrap(original);
+    const wrapped = over(new MediaResolver(deps), original);
     const segment = { type: 'image', data: { file: `base64://${b64}` } };
     let release!: () => void;
     const firstHolds = new Promise<void>((resolve) => (release = resolve));
@@ -151,7 +155,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
 
   it('a frozen segment keeps its text and the send goes on', async () => {
     const deps = fakeDeps({}, { store });
-    const wrapped = new MediaResolver(deps).wrap(napcat().original);
+    const wrapped = over(new MediaResolver(deps), napcat().original);
     const segment = Object.freeze({ type: 'image', data: Object.freeze({ file: `base64://${b64}` }) });
     const result = (await deps.scopes.run(async () => (await wrapped(segment, context())) as Resolved));
     expect((await readFile(result.path)).equals(png)).to.equal(true);
@@ -161,7 +165,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
   it('file://, plain paths and data: without ;base64 go to NapCat untouched, with no put', async () => {
     const deps = fakeDeps({}, { store });
     const { calls, original } = napcat();
-    const wrapped = new MediaResolver(deps).wrap(original);
+    const wrapped = over(new MediaResolver(deps), original);
     for (const file of ['file:///tmp/a.png', '/tmp/a.png', 'data:image/png,%89PNG']) {
       const ctx = context();
       const segment = { type: 'image', data: { file } };
@@ -175,7 +179,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
   it('base64 text decodes to the bytes NapCat’s Buffer.from gives, odd characters and all (a leading "@", "=" inside, a second comma in data:)', async () => {
     const deps = fakeDeps({}, { store });
     const { calls, original } = napcat();
-    const wrapped = new MediaResolver(deps).wrap(original);
+    const wrapped = over(new MediaResolver(deps), original);
     const cases: Array<[string, string]> = [
       [`base64://@${b64}`, `@${b64}`],
       [`base64://${b64.slice(0, 400)}=${b64.slice(400)}`, `${b64.slice(0, 400)}=${b64.slice(400)}`],
@@ -194,7 +198,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
     try {
       const withStore = fakeDeps({}, { store: real });
       const { calls, original } = napcat();
-      const wrapped = new MediaResolver(withStore).wrap(original);
+      const wrapped = over(new MediaResolver(withStore), original);
       for (const file of ['base64://@@@', 'base64://Q', 'data:image/png;base64,====']) {
         const err = await (wrapped({ type: 'image', data: { file } }, context()) as Promise<unknown>).catch((e: Error) => e);
         expect(String((err as Error).message), file).to.match(/^文件处理失败: base64 解码后为空.* \/ base64 decodes to nothing/);
@@ -211,7 +215,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
     const deps = fakeDeps({}, { store });
     store.fault = new StoreError('IO', 'ENOSPC', { errno: 'ENOSPC' });
     const { calls, original } = napcat();
-    const wrapped = new MediaResolver(deps).wrap(original);
+    const wrapped = over(new MediaResolver(deps), original);
     const ctx = context();
     const result = (await wrapped({ type: 'image', data: { file: `base64://${b64}` } }, ctx)) as Resolved;
     expect(calls).to.have.length(1);
@@ -225,7 +229,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
     const deps = fakeDeps({}, { store });
     store.fault = tooLargeError(20_000, 4096);
     const { calls, original } = napcat();
-    await new MediaResolver(deps).wrap(original)({ type: 'image', data: { file: `base64://${b64}` } }, context());
+    await over(new MediaResolver(deps), original)({ type: 'image', data: { file: `base64://${b64}` } }, context());
     expect(calls).to.have.length(1);
     expect(deps.stats.snapshot().fallbacks.TOO_LARGE).to.equal(1);
     expect(deps.faults).to.deep.equal([]);

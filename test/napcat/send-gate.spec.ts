@@ -6,7 +6,12 @@ import { copyFile, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/prom
 import os from 'node:os';
 import path from 'node:path';
 import { SendGate, mediaOf } from '../../src/napcat/send-gate';
+import type { Method } from '../../src/napcat/shapes';
 import { fakeDeps } from './fakes';
+import { hooked } from './hooked';
+
+/** The SendGate hook as installed over `original`. */
+const over = (hook: SendGate, original: Method): Method => hooked((o, s, a) => hook.send(o, s, a), original);
 
 const pic = (md5: string) => ({ elementType: 2, picElement: { md5HexStr: md5, sourcePath: `/nt/Ori/${md5}.png` } });
 const EVENT = 'NTEvent serviceAndMethod:NodeIKernelMsgService/sendMsg ListenerName:NodeIKernelMsgListener/onMsgInfoListUpdate';
@@ -35,7 +40,7 @@ describe('SendGate', () => {
       if (++calls < 3) throw richMediaFailed();
       return { msgId: '1' };
     };
-    const result = await gate.wrap(sendMsg)({}, [pic('x')], 10_000);
+    const result = await over(gate, sendMsg)({}, [pic('x')], 10_000);
     expect(result).to.deep.equal({ msgId: '1' });
     expect(calls).to.equal(3);
     expect(deps.stats.snapshot().uploads.retries).to.equal(2);
@@ -53,7 +58,7 @@ describe('SendGate', () => {
       return { msgId: peer.guildId };
     };
     const peer = { chatType: 100, peerUid: 'u_9', guildId: '123456' };
-    expect(await gate.wrap(sendMsg as never)(peer, [pic('t')], 10_000)).to.deep.equal({ msgId: '72' });
+    expect(await over(gate, sendMsg as never)(peer, [pic('t')], 10_000)).to.deep.equal({ msgId: '72' });
     expect(groups, 'the group each attempt saw').to.deep.equal(['123456', '123456']);
     expect(peer.guildId, 'left as NapCat leaves it').to.equal('72');
   });
@@ -62,12 +67,10 @@ describe('SendGate', () => {
     const gate = new SendGate(fakeDeps());
     for (const error of [napcatTimeout(), new Error('EventChecker Failed: {"result": 5}')]) {
       let calls = 0;
-      const err = await (gate
-        .wrap(async () => {
-          calls++;
-          throw error;
-        })({}, [pic('y')], 10_000) as Promise<unknown>)
-        .catch((e: unknown) => e);
+      const err = await (over(gate, async () => {
+        calls++;
+        throw error;
+      })({}, [pic('y')], 10_000) as Promise<unknown>).catch((e: unknown) => e);
       expect(err).to.equal(error);
       expect(calls).to.equal(1);
     }
@@ -90,7 +93,7 @@ describe('SendGate', () => {
       const calls: number[] = [];
       const answeredAt: number[] = [];
       const sends = Array.from({ length: 20 }, () =>
-        (gate.wrap(outage(calls) as never)({}, [pic('down')], 10_000) as Promise<unknown>).catch((e: Error) => {
+        (over(gate, outage(calls) as never)({}, [pic('down')], 10_000) as Promise<unknown>).catch((e: Error) => {
           answeredAt.push(Date.now());
           return e.message;
         }),
@@ -107,9 +110,9 @@ describe('SendGate', () => {
     it('a send that waited is handed to NapCat with what is left of its timeout', async () => {
       const gate = new SendGate(fakeDeps({ maxConcurrentUploads: 4 }));
       const calls: number[] = [];
-      const first = (gate.wrap(outage(calls) as never)({}, [pic('slow')], 10_000) as Promise<unknown>).catch(() => 'failed');
+      const first = (over(gate, outage(calls) as never)({}, [pic('slow')], 10_000) as Promise<unknown>).catch(() => 'failed');
       await clock.tickAsync(4_000);
-      const second = (gate.wrap(outage(calls) as never)({}, [pic('slow')], 10_000) as Promise<unknown>).catch(() => 'failed');
+      const second = (over(gate, outage(calls) as never)({}, [pic('slow')], 10_000) as Promise<unknown>).catch(() => 'failed');
       await clock.tickAsync(20_000);
       await Promise.all([first, second]);
       expect(calls, 'the second waited 6 s for the first, then had 4 s left').to.deep.equal([10_000, 4_000]);
@@ -126,7 +129,7 @@ describe('SendGate', () => {
       events.push('end');
       return { ok: true };
     };
-    await Promise.all(Array.from({ length: 10 }, () => gate.wrap(sendMsg)({}, [pic('same')], 10_000)));
+    await Promise.all(Array.from({ length: 10 }, () => over(gate, sendMsg)({}, [pic('same')], 10_000)));
     expect(events.slice(0, 2), 'the leader ends before any other send starts').to.deep.equal(['start', 'end']);
     expect(events.filter((e) => e === 'start')).to.have.length(10);
     const uploads = deps.stats.snapshot().uploads;
@@ -145,13 +148,13 @@ describe('SendGate', () => {
       running--;
       return { ok: true };
     };
-    await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((md5) => gate.wrap(sendMsg)({}, [pic(md5)], 10_000)));
+    await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((md5) => over(gate, sendMsg)({}, [pic(md5)], 10_000)));
     expect(most, 'six first uploads of distinct images').to.equal(2);
     most = 0;
-    await Promise.all(Array.from({ length: 12 }, (_, i) => gate.wrap(sendMsg)({}, [pic('abcdef'[i % 6])], 10_000)));
+    await Promise.all(Array.from({ length: 12 }, (_, i) => over(gate, sendMsg)({}, [pic('abcdef'[i % 6])], 10_000)));
     expect(most, 'twelve sends of confirmed images, which transfer nothing: twice the cap').to.equal(4);
     most = 0;
-    await Promise.all(Array.from({ length: 6 }, (_, i) => gate.wrap(sendMsg)({}, [pic('a'), pic(`new${i}`)], 10_000)));
+    await Promise.all(Array.from({ length: 6 }, (_, i) => over(gate, sendMsg)({}, [pic('a'), pic(`new${i}`)], 10_000)));
     expect(most, 'one unconfirmed md5 in a message puts the message under the cap').to.equal(2);
   });
 
@@ -159,7 +162,7 @@ describe('SendGate', () => {
     const clock = sinon.useFakeTimers({ now: 0 });
     try {
       const gate = new SendGate(fakeDeps({ maxConcurrentUploads: 2 }));
-      await gate.wrap(async () => ({ ok: true }))({}, [pic('rtt')], 10_000); // confirmed
+      await over(gate, async () => ({ ok: true }))({}, [pic('rtt')], 10_000); // confirmed
       let running = 0;
       let most = 0;
       const roundTrips = async () => {
@@ -170,7 +173,7 @@ describe('SendGate', () => {
       };
       let last = 0;
       const all = Promise.all(
-        Array.from({ length: 40 }, () => (gate.wrap(roundTrips)({}, [pic('rtt')], 10_000) as Promise<unknown>).then(() => (last = Date.now()))),
+        Array.from({ length: 40 }, () => (over(gate, roundTrips)({}, [pic('rtt')], 10_000) as Promise<unknown>).then(() => (last = Date.now()))),
       );
       await clock.tickAsync(300);
       expect(most, 'at most 4 start per 50 ms, and they overlap').to.be.at.least(24);
@@ -205,7 +208,7 @@ describe('SendGate', () => {
       await deps.copies.ensure(src, dst, bytes.length);
       await unlink(dst); // a cleaner, or clean_cache
       const seen: boolean[] = [];
-      await new SendGate(deps).wrap(async () => { seen.push(existsSync(dst)); return { msgId: '1' }; })({}, [element()], 10_000);
+      await over(new SendGate(deps), async () => { seen.push(existsSync(dst)); return { msgId: '1' }; })({}, [element()], 10_000);
       expect(seen).to.deep.equal([true]);
       expect(native).to.equal(2);
       expect(deps.stats.snapshot().ntqq.copiesMade).to.equal(1);
@@ -225,7 +228,7 @@ describe('SendGate', () => {
         }
         return { msgId: '2' };
       };
-      expect(await new SendGate(deps).wrap(sendMsg)({}, [element()], 10_000)).to.deep.equal({ msgId: '2' });
+      expect(await over(new SendGate(deps), sendMsg)({}, [element()], 10_000)).to.deep.equal({ msgId: '2' });
       expect(seen).to.deep.equal([true, true]);
       expect(native).to.equal(2);
       expect((await readFile(dst)).equals(bytes)).to.equal(true);
@@ -248,7 +251,7 @@ describe('SendGate', () => {
         return { msgId: String(calls) };
       };
       const gate = new SendGate(deps);
-      await Promise.all(Array.from({ length: 10 }, () => gate.wrap(sendMsg)({}, [element()], 10_000)));
+      await Promise.all(Array.from({ length: 10 }, () => over(gate, sendMsg)({}, [element()], 10_000)));
       expect(missing, 'attempts that found the file gone').to.deep.equal([]);
       expect(calls).to.equal(11);
       expect(native, 'one copy back for all of them').to.equal(2);

@@ -1,4 +1,5 @@
 import { copyFile } from 'node:fs/promises';
+import { SEND_ACTIONS } from '../onebot/send-actions';
 import { AddedLatency } from './added-latency';
 import { copyFileHook } from './copy-hook';
 import { EntryRepair } from './entry-repair';
@@ -13,18 +14,6 @@ import { SendSources } from './send-sources';
 import { field, objectWithMethods } from './shapes';
 import { picElementHook } from './pic-elements';
 import { videoElementHook } from './video-thumbs';
-
-/** OneBot actions whose `_handle` spans one request (`_async`/`_rate_limited` share these instances). */
-export const SEND_ACTIONS = [
-  'send_msg',
-  'send_group_msg',
-  'send_private_msg',
-  'send_forward_msg',
-  'send_group_forward_msg',
-  'send_private_forward_msg',
-  'upload_group_file',
-  'upload_private_file',
-] as const;
 
 export interface InstalledHooks {
   gate: SendGate | undefined;
@@ -84,7 +73,8 @@ export function installHooks(
     else deps.failOpen.disabled(target.feature, `${target.where}.${target.method}`);
   }
 
-  // One scope per request: whatever the action's _handle does on its way is one send.
+  // One scope per request: whatever the action's _handle does on its way is one send
+  // (`_async`/`_rate_limited` share these instances).
   const scoped: MethodHandler = (original, self, args) => deps.scopes.run(() => original.apply(self, args) as Promise<unknown>);
   let actionsScoped = 0;
   for (const name of SEND_ACTIONS) {

@@ -4,12 +4,15 @@
 // runs one image N times three ways against a fresh model NapCat each: `direct`, the bot
 // itself sending one at a time and waiting for each answer (the lane's floor: NapCat's own
 // latency per send); `lane`, all N at once through the proxy with segments as they came (one
-// lane); `burst`, all N at once straight to NapCat (the baseline). NapCat's CPU is split by
-// the profiler (front = WebSocket and frame parse, napcat, kernel, idle), the proxy's read
-// from /proc. Needs `npm run build` (the proxy runs as proxy.mjs).
+// lane); `burst`, all N at once straight to NapCat (the baseline). With the shared store:
+// `direct-path`, the bot sending a file:// path of the image one at a time (that lane's floor),
+// and `lane-shared`, all N at once through the proxy, which rewrites them to its store. NapCat's
+// CPU is split by the profiler (front = WebSocket and frame parse, napcat, kernel, idle), the
+// proxy's read from /proc. Needs `npm run build` (the proxy runs as proxy.mjs).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileUri } from '../../src/onebot/media-ref';
 import { makePng } from '../../test/host/index';
 import { broadcast } from '../harness/broadcast';
 import { installPlugin, snapshotBuild } from '../harness/install';
@@ -18,7 +21,7 @@ import { renderTable } from '../harness/table';
 import { spawnHost, type HostChild } from '../runner';
 import { spawnProxy, type ProxyChild } from './proxy-process';
 
-type Way = 'direct' | 'lane' | 'burst';
+type Way = 'direct' | 'lane' | 'burst' | 'direct-path' | 'lane-shared';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);
@@ -27,7 +30,8 @@ function option(name: string, fallback: number): number {
 
 const sends = option('--sends', 40);
 const parse = process.argv.includes('--json5') ? 'json5' : 'json';
-const uri = `base64://${makePng({ bytes: 1024 * 1024, seed: 1 }).toString('base64')}`;
+const image = makePng({ bytes: 1024 * 1024, seed: 1 });
+const uri = `base64://${image.toString('base64')}`;
 
 async function run(way: Way, build: string): Promise<string[]> {
   const root = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'lane-profile-napcat-'));
@@ -38,17 +42,22 @@ async function run(way: Way, build: string): Promise<string[]> {
     installPlugin(root, false, build);
     host = spawnHost({ root, qqDataRoot, uin: '10001', seed: 1, host: { frontParse: parse } });
     const ready = await host.next('ready');
-    if (way === 'lane') proxy = await spawnProxy({ upstream: ready.wsUrl, rewrite: 'off', cacheDir: path.join(root, 'proxy-cache') });
+    if (way === 'lane' || way === 'lane-shared') {
+      proxy = await spawnProxy({ upstream: ready.wsUrl, rewrite: way === 'lane' ? 'off' : 'auto', cacheDir: path.join(root, 'proxy-cache') });
+    }
+    const file = path.join(root, 'image.png');
+    await fs.promises.writeFile(file, image);
     const bot = await connectBot(proxy ? proxy.wsUrl : ready.wsUrl);
     try {
-      const send = groupImageSender(bot, () => uri);
+      const send = groupImageSender(bot, () => (way === 'direct-path' ? fileUri(file) : uri));
       // One send first, so the server knows the image and every measured send is alike.
       await send(99999, 0);
       const proxyCpu0 = proxy?.cpuMs();
       host.tell({ type: 'start', profile: true, profiledSends: sends });
       await host.next('started');
       const peers = Array.from({ length: sends }, (_, i) => 100000 + i);
-      const result = await broadcast({ peers, spreadMs: 0, concurrency: way === 'direct' ? 1 : sends, maxRetries: 0, retryDelayMs: 0 }, send);
+      const oneAtATime = way === 'direct' || way === 'direct-path';
+      const result = await broadcast({ peers, spreadMs: 0, concurrency: oneAtATime ? 1 : sends, maxRetries: 0, retryDelayMs: 0 }, send);
       const proxyCpu = proxy && proxyCpu0 !== undefined ? proxy.cpuMs() - proxyCpu0 : undefined;
       host.tell({ type: 'stop' });
       const sample = (await host.next('sample')).sample;
@@ -87,7 +96,7 @@ async function main(): Promise<void> {
   const build = snapshotBuild();
   try {
     const rows: string[][] = [];
-    for (const way of ['direct', 'lane', 'burst'] as const) rows.push(await run(way, build));
+    for (const way of ['direct', 'lane', 'burst', 'direct-path', 'lane-shared'] as const) rows.push(await run(way, build));
     console.log(`1 MB base64 × ${sends}, NapCat front parses with ${parse}; ms per send:`);
     console.log(
       renderTable(

@@ -45,7 +45,13 @@ export async function runBroadcast(scenario: BroadcastScenario, mode: ProxyMode,
   let proxy: ProxyChild | undefined;
   try {
     installPlugin(root, mode === 'plugin', build);
-    host = spawnHost({ root, qqDataRoot, uin: '10001', seed: repeat + 1, host: scenario.outage ? { latencyMs: OUTAGE_LATENCY_MS } : undefined });
+    host = spawnHost({
+      root,
+      qqDataRoot,
+      uin: '10001',
+      seed: repeat + 1,
+      host: { ...(scenario.outage && { latencyMs: OUTAGE_LATENCY_MS }), ...(scenario.parse && { frontParse: scenario.parse }) },
+    });
     const ready = await host.next('ready');
     if ((ready.pluginStatus === 'loaded') !== (mode === 'plugin')) throw new Error(`插件状态不符 / plugin is "${ready.pluginStatus}" in a ${mode} run`);
     if (mode === 'proxy' || mode === 'proxy-shared') {

@@ -17,7 +17,8 @@ import { evaluateProxyTargets } from './targets';
 
 export const PROXY_BENCH_USAGE = `用法 / usage: npm run bench -- proxy [--only ID,ID] [--repeats N] [--out DIR]
 
-  场景 / scenarios: proxy-b64-1mb-200, proxy-distinct3-60, proxy-outage, proxy-passthrough
+  场景 / scenarios: proxy-b64-1mb-200, proxy-distinct3-60, proxy-json5-1mb-30, proxy-json5-distinct3-30,
+                    proxy-outage, proxy-passthrough
   --repeats N   每个场景每种模式的重复次数 / repeats per scenario and mode (默认 / default 3)
 `;
 

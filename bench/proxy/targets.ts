@@ -27,51 +27,63 @@ function mediansOf(runs: readonly BroadcastRun[], scenario: string): Medians {
 const wall = (r: BroadcastRun) => r.wallMs;
 const cpuPerSend = (r: BroadcastRun) => r.napcat.cpuMs / r.sends;
 
-export function evaluateProxyTargets(broadcasts: readonly BroadcastRun[], passes: readonly PassThroughRun[]): ProxyTarget[] {
+/** One content to many chats (`proxy-b64-1mb-200`, and the same on NapCat's json5 parser). */
+function oneContentTargets(broadcasts: readonly BroadcastRun[], scenario: string): ProxyTarget[] {
   const out: ProxyTarget[] = [];
-  const b200 = mediansOf(broadcasts, 'proxy-b64-1mb-200');
-  if (b200.baseline && b200.proxy) {
-    const { baseline: b, proxy: p, plugin: g, 'proxy-shared': s } = b200;
+  const { baseline: b, proxy: p, plugin: g, 'proxy-shared': s } = mediansOf(broadcasts, scenario);
+  if (!b || !p) return out;
+  out.push({
+    scenario,
+    target: '首次失败为 0 / 0 first-try failures',
+    measured: `代理 / proxy ${p((r) => r.firstTryFailures)}${s ? `，共享 / shared ${s((r) => r.firstTryFailures)}` : ''} vs 基线 / baseline ${b((r) => r.firstTryFailures)}`,
+    met: p((r) => r.firstTryFailures) === 0 && (!s || s((r) => r.firstTryFailures) === 0),
+  });
+  out.push({
+    scenario,
+    target: '只有 1 次传输字节的上传 / 1 transferring upload',
+    measured: `代理 / proxy ${p((r) => r.napcat.uploadsTransferred)}${s ? `，共享 / shared ${s((r) => r.napcat.uploadsTransferred)}` : ''} vs 基线 / baseline ${b((r) => r.napcat.uploadsTransferred)}`,
+    met: p((r) => r.napcat.uploadsTransferred) === 1 && (!s || s((r) => r.napcat.uploadsTransferred) === 1),
+  });
+  const r = ratio(p(wall), b(wall));
+  out.push({
+    scenario,
+    target: '全部送达 ≤ 1.5× 基线 / deliver-all ≤ 1.5× the baseline',
+    measured: `${formatMs(p(wall))} vs ${formatMs(b(wall))} (${formatRatio(r)})${g ? `；插件 / plugin ${formatMs(g(wall))}，代理/插件 / proxy÷plugin ${formatRatio(ratio(p(wall), g(wall)))}` : ''}${s ? `；共享 / shared ${formatMs(s(wall))} (${formatRatio(ratio(s(wall), b(wall)))})` : ''}`,
+    met: r <= 1.5,
+  });
+  if (s) {
     out.push({
-      scenario: 'proxy-b64-1mb-200',
-      target: '首次失败为 0 / 0 first-try failures',
-      measured: `代理 / proxy ${p((r) => r.firstTryFailures)}${s ? `，共享 / shared ${s((r) => r.firstTryFailures)}` : ''} vs 基线 / baseline ${b((r) => r.firstTryFailures)}`,
-      met: p((r) => r.firstTryFailures) === 0 && (!s || s((r) => r.firstTryFailures) === 0),
+      scenario,
+      target: '共享缓存：NapCat 不写临时文件 / shared store: NapCat writes no temp file',
+      measured: `临时文件 / temp files ${s((x) => x.napcat.tempFilesWritten)} vs ${b((x) => x.napcat.tempFilesWritten)}；NapCat CPU/条 / per send ${formatMs(s(cpuPerSend))} vs ${formatMs(b(cpuPerSend))} (${formatRatio(ratio(s(cpuPerSend), b(cpuPerSend)))})；峰值 RSS / peak RSS ${formatBytes(s((x) => x.napcat.peakRssBytes))} vs ${formatBytes(b((x) => x.napcat.peakRssBytes))}`,
+      met: s((x) => x.napcat.tempFilesWritten) === 0,
     });
-    out.push({
-      scenario: 'proxy-b64-1mb-200',
-      target: '只有 1 次传输字节的上传 / 1 transferring upload',
-      measured: `代理 / proxy ${p((r) => r.napcat.uploadsTransferred)}${s ? `，共享 / shared ${s((r) => r.napcat.uploadsTransferred)}` : ''} vs 基线 / baseline ${b((r) => r.napcat.uploadsTransferred)}`,
-      met: p((r) => r.napcat.uploadsTransferred) === 1 && (!s || s((r) => r.napcat.uploadsTransferred) === 1),
-    });
-    const r = ratio(p(wall), b(wall));
-    out.push({
-      scenario: 'proxy-b64-1mb-200',
-      target: '全部送达 ≤ 1.5× 基线 / deliver-all ≤ 1.5× the baseline',
-      measured: `${formatMs(p(wall))} vs ${formatMs(b(wall))} (${formatRatio(r)})${g ? `；插件 / plugin ${formatMs(g(wall))}，代理/插件 / proxy÷plugin ${formatRatio(ratio(p(wall), g(wall)))}` : ''}${s ? `；共享 / shared ${formatMs(s(wall))} (${formatRatio(ratio(s(wall), b(wall)))})` : ''}`,
-      met: r <= 1.5,
-    });
-    if (s) {
-      out.push({
-        scenario: 'proxy-b64-1mb-200',
-        target: '共享缓存：NapCat 不写临时文件 / shared store: NapCat writes no temp file',
-        measured: `临时文件 / temp files ${s((x) => x.napcat.tempFilesWritten)} vs ${b((x) => x.napcat.tempFilesWritten)}；NapCat CPU/条 / per send ${formatMs(s(cpuPerSend))} vs ${formatMs(b(cpuPerSend))} (${formatRatio(ratio(s(cpuPerSend), b(cpuPerSend)))})；峰值 RSS / peak RSS ${formatBytes(s((x) => x.napcat.peakRssBytes))} vs ${formatBytes(b((x) => x.napcat.peakRssBytes))}`,
-        met: s((x) => x.napcat.tempFilesWritten) === 0,
-      });
-    }
   }
-  const d3 = mediansOf(broadcasts, 'proxy-distinct3-60');
+  return out;
+}
+
+/** Distinct contents interleaved (`proxy-distinct3-60`, and the same on NapCat's json5 parser). */
+function distinctTargets(broadcasts: readonly BroadcastRun[], scenario: string): ProxyTarget[] {
+  const out: ProxyTarget[] = [];
+  const d = mediansOf(broadcasts, scenario);
   for (const mode of ['proxy', 'proxy-shared'] as const) {
-    const p = d3[mode];
-    if (!d3.plugin || !p) continue;
-    const r = ratio(p(wall), d3.plugin(wall));
+    const p = d[mode];
+    if (!d.plugin || !p) continue;
+    const r = ratio(p(wall), d.plugin(wall));
     out.push({
-      scenario: 'proxy-distinct3-60',
+      scenario,
       target: `不同内容并行：全部送达 ≤ 1.3× 插件（${mode}）/ contents in parallel: deliver-all ≤ 1.3× the plugin (${mode})`,
-      measured: `${formatMs(p(wall))} vs ${formatMs(d3.plugin(wall))} (${formatRatio(r)})${d3.baseline ? `；基线 / baseline ${formatMs(d3.baseline(wall))}` : ''}；首次失败 / first-try failures ${p((x) => x.firstTryFailures)}`,
+      measured: `${formatMs(p(wall))} vs ${formatMs(d.plugin(wall))} (${formatRatio(r)})${d.baseline ? `；基线 / baseline ${formatMs(d.baseline(wall))}` : ''}；首次失败 / first-try failures ${p((x) => x.firstTryFailures)}`,
       met: r <= 1.3 && p((x) => x.firstTryFailures) === 0,
     });
   }
+  return out;
+}
+
+export function evaluateProxyTargets(broadcasts: readonly BroadcastRun[], passes: readonly PassThroughRun[]): ProxyTarget[] {
+  const out: ProxyTarget[] = [];
+  for (const id of ['proxy-b64-1mb-200', 'proxy-json5-1mb-30']) out.push(...oneContentTargets(broadcasts, id));
+  for (const id of ['proxy-distinct3-60', 'proxy-json5-distinct3-30']) out.push(...distinctTargets(broadcasts, id));
   const outage = mediansOf(broadcasts, 'proxy-outage');
   if (outage.baseline && outage.proxy) {
     const last = (x: BroadcastRun) => x.answerMaxMs;

@@ -3,7 +3,7 @@ import { SingleFlight } from '../flight/single-flight';
 import type { Logger } from '../logger';
 import type { MediaStats } from '../stats';
 import type { MediaInfo } from '../store/types';
-import type { MediaSource } from './hook-deps';
+import type { MediaSource } from './media-source';
 import type { ManagedPaths } from './managed-paths';
 import { CorruptSourceError, exists, md5Of, type CopyOutcome, type MediaCopies } from './media-copies';
 import type { SendScopes } from './send-scopes';

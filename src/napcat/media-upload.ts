@@ -36,14 +36,8 @@ export class MediaUpload {
     this.#deps = deps;
   }
 
-  wrap(original: Method): Method {
-    const upload = this;
-    return function (this: unknown, ...args: unknown[]) {
-      return upload.upload(this, original, args);
-    };
-  }
-
-  async upload(self: unknown, original: Method, args: unknown[]): Promise<unknown> {
+  /** The hook (a MethodHandler): NapCat's `uploadFile(filePath, elementType, elementSubType, uploadGroupFile)`. */
+  async upload(original: Method, self: unknown, args: unknown[]): Promise<unknown> {
     const napcat = () => original.apply(self, args) as Promise<unknown>;
     const [filePath, elementType = ElementType.PIC, elementSubType = 0, uploadGroupFile = true] = args;
     if (!this.#deps.config().enabled || typeof filePath !== 'string') return napcat();

@@ -5,6 +5,12 @@ export const WRAPPED = Symbol.for('napcat-plugin-media-cache/wrapped');
 
 type Marked = Method & { [WRAPPED]?: Method };
 
+/**
+ * What runs in place of a wrapped method: `original` is the method that was there, `self` the
+ * caller's `this`, `args` its arguments. Call through with `original.apply(self, args)`.
+ */
+export type MethodHandler = (original: Method, self: unknown, args: unknown[]) => unknown;
+
 interface Patch {
   target: object;
   name: string;
@@ -36,22 +42,22 @@ export class MethodPatches {
   #idle: Array<() => void> = [];
 
   /**
-   * Wraps `target[name]` with `make(original)`; the original is called with the caller's `this`.
-   * Returns false (and changes nothing) when the method is missing. Wrapping the same
-   * target/name twice is a no-op: `send_msg_async` shares the `send_msg` instance.
+   * Puts `handler` in place of `target[name]`: the one wrapper every hook goes through, which
+   * hands it the original method and the caller's `this` and arguments. Returns false (and
+   * changes nothing) when the method is missing. Wrapping the same target/name twice is a
+   * no-op: `send_msg_async` shares the `send_msg` instance.
    */
-  wrap(target: object, name: string, make: (original: Method) => Method): boolean {
+  wrap(target: object, name: string, handler: MethodHandler): boolean {
     const current = (target as Record<string, unknown>)[name];
     if (typeof current !== 'function') return false;
     if (this.#patches.some((p) => p.target === target && p.name === name)) return true;
     // A wrapper left by an instance that never cleaned up is skipped, never stacked.
     const original = unwrapped(current as Method);
-    const hooked = make(original);
     const live = { on: true };
     const patches = this;
     const wrapper: Marked = function (this: unknown, ...args: unknown[]) {
       if (!live.on) return original.apply(this, args);
-      return patches.#track(hooked.apply(this, args));
+      return patches.#track(handler(original, this, args));
     };
     wrapper[WRAPPED] = original;
     const before = Object.getOwnPropertyDescriptor(target, name);

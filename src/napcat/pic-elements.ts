@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { HookDeps } from './hook-deps';
+import type { MethodHandler } from './method-patches';
 import { ElementType, field, isSendContext, isUploadResult, objectWithMethods, type Method, type UploadResult } from './shapes';
 
 type Element = Record<string, unknown> & { picElement: Record<string, unknown> };
@@ -41,18 +42,18 @@ function callKey(hash: string, args: unknown[]): string | undefined {
  * media path as NapCat does, and return a copy of the remembered element with the fields that
  * come from the upload set from this call's upload. Anything unexpected goes to NapCat's original.
  */
-export function wrapPicElement(deps: HookDeps): (original: Method) => Method {
+export function picElementHook(deps: HookDeps): MethodHandler {
   const elements = new LRUCache<string, Element>({ max: 2_000 });
-  const build = async function (this: unknown, original: Method, args: unknown[]): Promise<unknown> {
+  const build = async (original: Method, self: unknown, args: unknown[]): Promise<unknown> => {
     const [context, picPath, , subType = 0] = args;
     const media = typeof picPath === 'string' ? deps.managed.storeFile(picPath) : undefined;
     const key = media && callKey(media.hash, args);
     if (!deps.config().enabled || !media || key === undefined || !isSendContext(context) || typeof subType !== 'number') {
-      return original.apply(this, args);
+      return original.apply(self, args);
     }
     const known = elements.get(key);
     if (!known) {
-      const element = await original.apply(this, args);
+      const element = await original.apply(self, args);
       const pic = field(element, 'picElement');
       const sourcePath = field(pic, 'sourcePath');
       if (typeof sourcePath === 'string' && isPicElement(element, { md5: media.md5, path: sourcePath })) {
@@ -61,12 +62,12 @@ export function wrapPicElement(deps: HookDeps): (original: Method) => Method {
       return element;
     }
     const fileApi = objectWithMethods(deps.core, ['apis', 'FileApi'], ['uploadFile']);
-    if (!fileApi) return original.apply(this, args);
+    if (!fileApi) return original.apply(self, args);
     const upload = await (field(fileApi, 'uploadFile') as Method).call(fileApi, picPath, ElementType.PIC, subType);
     if (!isUploadResult(upload) || upload.md5 !== media.md5 || upload.fileSize === 0) {
       deps.failOpen.fault('pic-element', new Error(`uploadFile 结果不符 / unexpected uploadFile result`), picPath as string);
       elements.delete(key);
-      return original.apply(this, args);
+      return original.apply(self, args);
     }
     context.deleteAfterSentFiles.push(upload.path); // as NapCat does; the send filter takes it out again
     const element = structuredClone(known);
@@ -77,12 +78,11 @@ export function wrapPicElement(deps: HookDeps): (original: Method) => Method {
     pic.sourcePath = upload.path;
     return element;
   };
-  return (original) =>
-    async function (this: unknown, ...args: unknown[]) {
-      const element = await build.call(this, original, args);
-      // The media path is on NapCat's deletion list: NapCat means to delete it (ManagedPaths).
-      const context = args[0];
-      if (isSendContext(context)) deps.managed.noteQueued(context.deleteAfterSentFiles);
-      return element;
-    };
+  return async (original, self, args) => {
+    const element = await build(original, self, args);
+    // The media path is on NapCat's deletion list: NapCat means to delete it (ManagedPaths).
+    const context = args[0];
+    if (isSendContext(context)) deps.managed.noteQueued(context.deleteAfterSentFiles);
+    return element;
+  };
 }

@@ -1,3 +1,4 @@
+import type { MethodHandler } from './method-patches';
 import type { Method } from './shapes';
 
 /** Where a retiring instance hears that its successor has installed its hooks (one per process). */
@@ -45,26 +46,25 @@ export class ReloadHandoff {
     this.#inFlight = inFlight;
   }
 
-  /** Wraps a hook: counts its running calls, and holds new requests back while retiring. */
-  guard(hooked: Method, owner: object, method: string): Method {
-    const handoff = this;
-    return function (this: unknown, ...args: unknown[]) {
-      if (handoff.#retiring && !handoff.#inFlight()) {
-        return new Promise((resolve, reject) => handoff.#deferred.push({ owner, method, self: this, args, resolve, reject }));
+  /** Guards a hook's handler: counts its running calls, and holds new requests back while retiring. */
+  guard(handler: MethodHandler, owner: object, method: string): MethodHandler {
+    return (original, self, args) => {
+      if (this.#retiring && !this.#inFlight()) {
+        return new Promise((resolve, reject) => this.#deferred.push({ owner, method, self, args, resolve, reject }));
       }
-      handoff.#running++;
+      this.#running++;
       let result: unknown;
       try {
-        result = hooked.apply(this, args);
+        result = handler(original, self, args);
       } catch (error) {
-        handoff.#done();
+        this.#done();
         throw error;
       }
       if (result instanceof Promise) {
-        const done = () => handoff.#done();
+        const done = () => this.#done();
         result.then(done, done);
       } else {
-        handoff.#done();
+        this.#done();
       }
       return result;
     };

@@ -149,7 +149,7 @@ export class Runtime {
         config: () => this.live.current,
       },
       ctx.actions,
-      (hooked, owner, method) => this.handoff.guard(hooked, owner, method),
+      (handler, owner, method) => this.handoff.guard(handler, owner, method),
     );
     announceSuccessor();
     await opening;

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { SendScopes } from './send-scopes';
-import type { FileLikeSegment } from './shapes';
-
-type UriField = 'url' | 'file' | 'path';
+import type { MediaField } from '../onebot/media-ref';
+import type { Segment } from '../onebot/segment';
 
 /** The URI a let-go field held, to put back. */
 interface Held {
@@ -37,7 +36,7 @@ export class SegmentTexts {
    * Points `segment.data[field]` at `storePath` for the rest of the current send, then back at
    * `uri`. Only inside a send scope (something must end it), and never on a read-only segment.
    */
-  letGo(segment: FileLikeSegment, field: UriField, storePath: string, uri: string): void {
+  letGo(segment: Segment, field: MediaField, storePath: string, uri: string): void {
     if (!this.#scopes.current()) return;
     try {
       segment.data[field] = storePath;
@@ -56,14 +55,14 @@ export class SegmentTexts {
    * For a segment whose field holds a store path another running send let go of: puts this
    * segment's field back as well when the current send ends. False when no such send runs.
    */
-  putBackToo(segment: FileLikeSegment, field: UriField, storePath: string): boolean {
+  putBackToo(segment: Segment, field: MediaField, storePath: string): boolean {
     const held = this.#standIns.get(path.normalize(storePath))?.deref();
     if (!held || !this.#scopes.current()) return false;
     this.#putBackAtEnd(segment, field, storePath, held);
     return true;
   }
 
-  #putBackAtEnd(segment: FileLikeSegment, field: UriField, storePath: string, held: Held): void {
+  #putBackAtEnd(segment: Segment, field: MediaField, storePath: string, held: Held): void {
     const release = () => {
       if (segment.data[field] === storePath) segment.data[field] = held.uri;
     };

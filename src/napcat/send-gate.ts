@@ -158,21 +158,14 @@ export class SendGate {
     this.#pacer.close();
   }
 
-  wrap(original: Method): Method {
-    const gate = this;
-    return function (this: unknown, ...args: unknown[]) {
-      return gate.send(this, original, args);
-    };
-  }
-
   /**
-   * One send, within NapCat's own timeout for it: the time spent waiting in the gate counts
+   * The hook (a MethodHandler) of NapCat's `sendMsg(peer, elements, timeout)`. One send, within NapCat's own timeout for it: the time spent waiting in the gate counts
    * against it (NTQQ is given what is left), and a send whose time runs out while it waits is
    * answered then, never handed to NTQQ, so no send waits longer with the plugin than NapCat
    * alone would let it. Pacing comes first and is not counted: its wait is what the operator
    * asked for (docs/config.md).
    */
-  async send(self: unknown, original: Method, args: unknown[]): Promise<unknown> {
+  async send(original: Method, self: unknown, args: unknown[]): Promise<unknown> {
     const { keys, paths } = mediaOf(args[1]);
     if (!this.#deps.config().enabled || keys.length === 0) return original.apply(self, args);
     this.#deps.stats.add('sendsSeen');

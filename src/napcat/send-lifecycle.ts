@@ -16,52 +16,48 @@ export class SendLifecycle {
     this.#deps = deps;
   }
 
-  wrapCreateSendElements(original: Method): Method {
+  /** The hook of `createSendElements(messages, peer, …)`. */
+  async createSendElements(original: Method, self: unknown, args: unknown[]): Promise<unknown> {
     const { scopes } = this.#deps;
-    const pending = this.#pending;
-    return async function (this: unknown, ...args: unknown[]) {
-      if (scopes.current()) return original.apply(this, args);
-      const scope = scopes.open();
-      let result: unknown;
-      try {
-        result = await scopes.enter(scope, () => original.apply(this, args));
-      } catch (error) {
-        scope.close();
-        throw error;
-      }
-      // A result we cannot follow leaves the scope to the backstop, which releases by age.
-      for (const key of ['sendElements', 'deleteAfterSentFiles']) {
-        const array = field(result, key);
-        if (Array.isArray(array)) pending.set(array, scope);
-      }
-      return result;
-    };
+    if (scopes.current()) return original.apply(self, args);
+    const scope = scopes.open();
+    let result: unknown;
+    try {
+      result = await scopes.enter(scope, () => original.apply(self, args));
+    } catch (error) {
+      scope.close();
+      throw error;
+    }
+    // A result we cannot follow leaves the scope to the backstop, which releases by age.
+    for (const key of ['sendElements', 'deleteAfterSentFiles']) {
+      const array = field(result, key);
+      if (Array.isArray(array)) this.#pending.set(array, scope);
+    }
+    return result;
   }
 
   /**
-   * Takes the paths the plugin manages out of the deletion list in place (NapCat hands this
-   * very array to its path-keyed deletion queue in `finally`), then sends.
+   * The hook of `sendMsgWithOb11UniqueId(peer, elements, deleteAfterSentFiles, timeout)`: takes
+   * the paths the plugin manages out of the deletion list in place (NapCat hands this very
+   * array to its path-keyed deletion queue in `finally`), then sends.
    */
-  wrapSendMsgWithOb11UniqueId(original: Method): Method {
+  async sendMsgWithOb11UniqueId(original: Method, self: unknown, args: unknown[]): Promise<unknown> {
     const { scopes, managed, failOpen } = this.#deps;
-    const pending = this.#pending;
-    return async function (this: unknown, ...args: unknown[]) {
-      const [, elements, deletions] = args;
-      if (Array.isArray(deletions)) {
-        try {
-          managed.filterInPlace(deletions as string[]);
-        } catch (error) {
-          failOpen.fault('deletion-list', error, 'sendMsgWithOb11UniqueId');
-        }
-      }
-      const scope =
-        (Array.isArray(deletions) && pending.get(deletions)) || (Array.isArray(elements) && pending.get(elements)) || undefined;
-      if (!scope) return original.apply(this, args);
+    const [, elements, deletions] = args;
+    if (Array.isArray(deletions)) {
       try {
-        return await scopes.enter(scope, () => original.apply(this, args));
-      } finally {
-        scope.close();
+        managed.filterInPlace(deletions as string[]);
+      } catch (error) {
+        failOpen.fault('deletion-list', error, 'sendMsgWithOb11UniqueId');
       }
-    };
+    }
+    const scope =
+      (Array.isArray(deletions) && this.#pending.get(deletions)) || (Array.isArray(elements) && this.#pending.get(elements)) || undefined;
+    if (!scope) return original.apply(self, args);
+    try {
+      return await scopes.enter(scope, () => original.apply(self, args));
+    } finally {
+      scope.close();
+    }
   }
 }

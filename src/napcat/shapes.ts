@@ -18,12 +18,6 @@ export interface SendContext {
   usePacketVideoMetadata?: boolean;
 }
 
-/** An OneBot file-like segment (`image`, `record`, `video`, `file`). */
-export interface FileLikeSegment {
-  type: string;
-  data: { file?: unknown; url?: unknown; path?: unknown; name?: unknown; [key: string]: unknown };
-}
-
 /** What `handleOb11FileLikeMessage` resolves to; `isLocal` is absent on ≤ v4.17.48. */
 export interface FileLikeResult {
   path: string;
@@ -89,11 +83,6 @@ export function objectWithMethods(root: unknown, keys: readonly string[], method
 
 export function isSendContext(value: unknown): value is SendContext {
   return Array.isArray(field(value, 'deleteAfterSentFiles'));
-}
-
-export function isFileLikeSegment(value: unknown): value is FileLikeSegment {
-  const data = field(value, 'data');
-  return typeof field(value, 'type') === 'string' && data !== null && typeof data === 'object';
 }
 
 export function isUploadResult(value: unknown): value is UploadResult {

@@ -4,6 +4,7 @@ import { MediaStore, StoreError, type MediaStoreOptions } from '../store';
 import { errnoOf } from '../store/errors';
 import type { FileDigest } from '../store/incoming';
 import type { Lease, StoreStats } from '../store/types';
+import type { MediaSource } from './media-source';
 
 export interface StoreHandleOptions extends MediaStoreOptions {
   /**
@@ -27,7 +28,6 @@ export interface StoreReports {
   /** An attempt to open the store failed (CACHE_UNUSABLE); said in the log already. */
   unusable(): void;
 }
-import type { MediaSource } from './hook-deps';
 
 /**
  * The MediaStore, opened on first use and re-tried after a failure (an unwritable cache

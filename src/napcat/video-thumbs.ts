@@ -2,7 +2,8 @@ import path from 'node:path';
 import { Mutex } from 'async-mutex';
 import type { HookDeps } from './hook-deps';
 import { privateSource } from './private-source';
-import { field, isSendContext, type Method } from './shapes';
+import type { MethodHandler } from './method-patches';
+import { field, isSendContext } from './shapes';
 
 /** Thumbnail paths of a video element: `thumbPath` is a Map<number, string> in NapCat. */
 function thumbsOf(element: unknown): string[] {
@@ -35,33 +36,32 @@ async function privateArgs(deps: HookDeps, args: unknown[]): Promise<unknown[]> 
   }
 }
 
-export function wrapVideoElement(deps: HookDeps): (original: Method) => Method {
+export function videoElementHook(deps: HookDeps): MethodHandler {
   const lanes = new Map<string, { mutex: Mutex; users: number }>();
-  return (original) =>
-    async function (this: unknown, ...args: unknown[]) {
-      const source = args[1];
-      if (!deps.config().enabled || typeof source !== 'string') return original.apply(this, args);
-      const key = path.normalize(source);
-      let lane = lanes.get(key);
-      if (!lane) lanes.set(key, (lane = { mutex: new Mutex(), users: 0 }));
-      lane.users++;
+  return async (original, self, args) => {
+    const source = args[1];
+    if (!deps.config().enabled || typeof source !== 'string') return original.apply(self, args);
+    const key = path.normalize(source);
+    let lane = lanes.get(key);
+    if (!lane) lanes.set(key, (lane = { mutex: new Mutex(), users: 0 }));
+    lane.users++;
+    try {
+      const call = await privateArgs(deps, args);
+      const element = await lane.mutex.runExclusive(() => original.apply(self, call));
+      const context = args[0];
+      // The media path and thumbnail NapCat put on its deletion list are NapCat's to delete (ManagedPaths).
+      if (isSendContext(context)) deps.managed.noteQueued(context.deleteAfterSentFiles);
       try {
-        const call = await privateArgs(deps, args);
-        const element = await lane.mutex.runExclusive(() => original.apply(this, call));
-        const context = args[0];
-        // The media path and thumbnail NapCat put on its deletion list are NapCat's to delete (ManagedPaths).
-        if (isSendContext(context)) deps.managed.noteQueued(context.deleteAfterSentFiles);
-        try {
-          for (const thumb of thumbsOf(element)) {
-            deps.scopes.hold(deps.pathLeases.acquire(thumb), thumb);
-            deps.managed.addOther(thumb);
-          }
-        } catch (error) {
-          deps.failOpen.fault('video-thumb', error, source);
+        for (const thumb of thumbsOf(element)) {
+          deps.scopes.hold(deps.pathLeases.acquire(thumb), thumb);
+          deps.managed.addOther(thumb);
         }
-        return element;
-      } finally {
-        if (--lane.users === 0) lanes.delete(key);
+      } catch (error) {
+        deps.failOpen.fault('video-thumb', error, source);
       }
-    };
+      return element;
+    } finally {
+      if (--lane.users === 0) lanes.delete(key);
+    }
+  };
 }

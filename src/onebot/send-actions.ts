@@ -7,6 +7,9 @@ const MESSAGE_ACTIONS = new Set(['send_msg', 'send_group_msg', 'send_private_msg
 const FORWARD_ACTIONS = new Set(['send_forward_msg', 'send_group_forward_msg', 'send_private_forward_msg']);
 const UPLOAD_ACTIONS = new Set(['upload_group_file', 'upload_private_file']);
 
+/** Every action that sends media, by its base name (one request each). */
+export const SEND_ACTIONS: readonly string[] = [...MESSAGE_ACTIONS, ...FORWARD_ACTIONS, ...UPLOAD_ACTIONS];
+
 /** The action's base name when it sends media (`send_group_msg_async` → `send_group_msg`), else undefined. */
 export function sendActionOf(action: string): string | undefined {
   const base = action.replace(/_(async|rate_limited)$/, '');

@@ -156,7 +156,7 @@ export async function createHost(input: HostOptions = {}): Promise<Host> {
   const oneBot = new NapCatOneBot11Adapter(core, { imageDownloadProxy: options.httpGetProxy, timeout: options.timeout });
   const pluginManager = new PluginManager(root, core, oneBot, rt);
   const webui = new WebUiServer(pluginManager, options.webuiToken);
-  const front = new OneBotFront(oneBot.actions, Number(options.uin), options.accessToken);
+  const front = new OneBotFront(oneBot.actions, Number(options.uin), options.accessToken, options.frontParse);
   await pluginManager.start();
 
   let closed = false;

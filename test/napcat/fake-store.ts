@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { MediaSource } from '../../src/napcat/hook-deps';
+import type { MediaSource } from '../../src/napcat/media-source';
 import { StoreError } from '../../src/store/errors';
 import { sniffExtension } from '../../src/store/sniff';
 import type { Lease, MediaInfo } from '../../src/store/types';

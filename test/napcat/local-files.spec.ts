@@ -6,11 +6,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { localPathOf } from '../../src/napcat/local-files';
 import { MediaResolver } from '../../src/napcat/media-resolver';
-import type { SendContext } from '../../src/napcat/shapes';
+import type { Method, SendContext } from '../../src/napcat/shapes';
 import { changedError } from '../../src/store/errors';
 import { MediaStore } from '../../src/store/media-store';
 import { makePng } from '../host/media/samples';
 import { fakeDeps } from './fakes';
+import { hooked } from './hooked';
+
+/** The MediaResolver hook as installed over `original`. */
+const over = (hook: MediaResolver, original: Method): Method => hooked((o, s, a) => hook.resolve(o, s, a), original);
 
 type Resolved = { path: string; fileName: string; isLocal?: boolean };
 
@@ -44,7 +48,7 @@ describe('MediaResolver: file:// and local paths (send the bytes once)', () => {
     const deps = fakeDeps({}, { store });
     const { calls, original } = napcat();
     const resolver = new MediaResolver(deps);
-    const wrapped = resolver.wrap(original);
+    const wrapped = over(resolver, original);
     const send = (uri: string) => deps.scopes.run(async () => (await wrapped({ type: 'image', data: { file: uri } }, context())) as Resolved);
     const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => send(i % 2 ? file : `file://${file}`)));
     const inTurn: Resolved[] = [];
@@ -65,7 +69,7 @@ describe('MediaResolver: file:// and local paths (send the bytes once)', () => {
     const second = makePng({ bytes: 20_000, seed: 5 });
     await writeFile(file, first);
     const deps = fakeDeps({}, { store });
-    const wrapped = new MediaResolver(deps).wrap(napcat().original);
+    const wrapped = over(new MediaResolver(deps), napcat().original);
     const send = () => deps.scopes.run(async () => (await wrapped({ type: 'file', data: { file: `file://${file}`, name: 'report.png' } }, context())) as Resolved);
     const a = await send();
     await writeFile(file, second);
@@ -93,7 +97,7 @@ describe('MediaResolver: file:// and local paths (send the bytes once)', () => {
       }),
     });
     const { calls, original } = napcat();
-    const wrapped = new MediaResolver(deps).wrap(original);
+    const wrapped = over(new MediaResolver(deps), original);
     for (const uri of uris) {
       const segment = { type: 'image', data: { file: uri } };
       const result = await deps.scopes.run(() => wrapped(segment, context()) as Promise<unknown>);

@@ -3,14 +3,18 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sinon from 'sinon';
+import { emptyBase64 } from '../../src/errors/catalog';
 import { MediaResolver } from '../../src/napcat/media-resolver';
-import type { SendContext } from '../../src/napcat/shapes';
+import type { Method, SendContext } from '../../src/napcat/shapes';
 import { StoreError, tooLargeError } from '../../src/store/errors';
 import { MediaStore } from '../../src/store/media-store';
 import { makePng } from '../host/media/samples';
 import { FakeStore } from './fake-store';
 import { fakeDeps } from './fakes';
-import { emptyBase64 } from '../../src/errors/catalog';
+import { hooked } from './hooked';
+
+/** The MediaResolver hook as installed over `original`. */
+const over = (hook: MediaResolver, original: Method): Method => hooked((o, s, a) => hook.resolve(o, s, a), original);
 
 type Resolved = { path: string; fileName: string; isLocal?: boolean };
 
@@ -51,7 +55,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
     it(`${label}: one put, the store file handed back as local, leased for the request and its source kept by reference`, async () => {
       const deps = fakeDeps({}, { store });
       const { calls, original } = napcat();
-      const wrapped = new MediaResolver(deps).wrap(original);
+      const wrapped = over(new MediaResolver(deps), original);
       const ctx = context();
       let source: string | undefined;
       let during: unknown;
@@ -80,7 +84,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
 
   it('while the send runs, points the field NapCat reads (the first set, non-blank of url > file > path) at the store file, and only that one', async () => {
     const deps = fakeDeps({}, { store });
-    const wrapped = new MediaResolver(deps).wrap(napcat().original);
+    const wrapped = over(new MediaResolver(deps), napcat().original);
     for (const [data, field] of [
       [{ url: `base64://${b64}`, file: 'picture.png', name: 'n.png' }, 'url'],
       [{ url: '  ', file: `base64://${b64}`, name: 'n.png' }, 'file'],
@@ -100,7 +104,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
   it('a segment object sent again after its store entry is gone sends the same picture (its URI was put back)', async () => {
     const deps = fakeDeps({}, { store });
     const { calls, original } = napcat();
-    const wrapped = new MediaResolver(deps).wrap(original);
+    const wrapped = over(new MediaResolver(deps), original);
     const segment = { type: 'image', data: { file: `base64://${b64}` } };
     const first = (await deps.scopes.run(async () => wrapped(segment, context()))) as Resolved;
     // Evicted and deleted, as the store does once no lease holds it.
@@ -119,7 +123,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
   it('one segment object in two sends at once: the second leases the store file the first let it point at; both end with the URI back', async () => {
     const deps = fakeDeps({}, { store });
     const { calls, original } = napcat();
-    const wrapped = new MediaResolver(deps).wrap(original);
+    const wrapped = over(new MediaResolver(deps), original);
     const segment = { type: 'image', data: { file: `base64://${b64}` } };
     let release!: () => void;
     const firstHolds = new Promise<void>((resolve) => (release = resolve));
@@ -152,7 +156,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
 
   it('a frozen segment keeps its text and the send goes on', async () => {
     const deps = fakeDeps({}, { store });
-    const wrapped = new MediaResolver(deps).wrap(napcat().original);
+    const wrapped = over(new MediaResolver(deps), napcat().original);
     const segment = Object.freeze({ type: 'image', data: Object.freeze({ file: `base64://${b64}` }) });
     const result = (await deps.scopes.run(async () => (await wrapped(segment, context())) as Resolved));
     expect((await readFile(result.path)).equals(png)).to.equal(true);
@@ -162,7 +166,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
   it('file://, plain paths and data: without ;base64 go to NapCat untouched, with no put', async () => {
     const deps = fakeDeps({}, { store });
     const { calls, original } = napcat();
-    const wrapped = new MediaResolver(deps).wrap(original);
+    const wrapped = over(new MediaResolver(deps), original);
     for (const file of ['file:///tmp/a.png', '/tmp/a.png', 'data:image/png,%89PNG']) {
       const ctx = context();
       const segment = { type: 'image', data: { file } };
@@ -176,7 +180,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
   it('base64 text decodes to the bytes NapCat’s Buffer.from gives, odd characters and all (a leading "@", "=" inside, a second comma in data:)', async () => {
     const deps = fakeDeps({}, { store });
     const { calls, original } = napcat();
-    const wrapped = new MediaResolver(deps).wrap(original);
+    const wrapped = over(new MediaResolver(deps), original);
     const cases: Array<[string, string]> = [
       [`base64://@${b64}`, `@${b64}`],
       [`base64://${b64.slice(0, 400)}=${b64.slice(400)}`, `${b64.slice(0, 400)}=${b64.slice(400)}`],
@@ -195,7 +199,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
     try {
       const withStore = fakeDeps({}, { store: real });
       const { calls, original } = napcat();
-      const wrapped = new MediaResolver(withStore).wrap(original);
+      const wrapped = over(new MediaResolver(withStore), original);
       for (const [file, characters] of [['base64://@@@', 3], ['base64://Q', 1], ['data:image/png;base64,====', 4]] as const) {
         const err = await (wrapped({ type: 'image', data: { file } }, context()) as Promise<unknown>).catch((e: Error) => e);
         expect(String((err as Error).message), file).to.equal(emptyBase64({ characters }));
@@ -213,7 +217,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
     const deps = fakeDeps({}, { store });
     store.fault = new StoreError('IO', 'ENOSPC', { errno: 'ENOSPC' });
     const { calls, original } = napcat();
-    const wrapped = new MediaResolver(deps).wrap(original);
+    const wrapped = over(new MediaResolver(deps), original);
     const ctx = context();
     const result = (await wrapped({ type: 'image', data: { file: `base64://${b64}` } }, ctx)) as Resolved;
     expect(calls).to.have.length(1);
@@ -227,7 +231,7 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
     const deps = fakeDeps({}, { store });
     store.fault = tooLargeError(20_000, 4096);
     const { calls, original } = napcat();
-    await new MediaResolver(deps).wrap(original)({ type: 'image', data: { file: `base64://${b64}` } }, context());
+    await over(new MediaResolver(deps), original)({ type: 'image', data: { file: `base64://${b64}` } }, context());
     expect(calls).to.have.length(1);
     expect(deps.stats.snapshot().fallbacks.TOO_LARGE).to.equal(1);
     expect(deps.faults).to.deep.equal([]);

@@ -5,11 +5,15 @@ import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { MediaUpload } from '../../src/napcat/media-upload';
-import type { UploadResult } from '../../src/napcat/shapes';
+import type { Method, UploadResult } from '../../src/napcat/shapes';
 import type { Lease } from '../../src/store/types';
 import { makePng } from '../host/media/samples';
 import { FakeStore } from './fake-store';
 import { fakeDeps } from './fakes';
+import { hooked } from './hooked';
+
+/** The MediaUpload hook as installed over `original`. */
+const over = (hook: MediaUpload, original: Method): Method => hooked((o, s, a) => hook.upload(o, s, a), original);
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 
@@ -80,7 +84,7 @@ describe('MediaUpload (core.apis.FileApi.uploadFile)', () => {
   it('a store file: NapCat’s shape from the store, its md5 pass never run, one copy for 10 concurrent sends, the media path leased', async () => {
     const d = deps();
     const { calls, original } = napcat();
-    const upload = new MediaUpload(d).wrap(original);
+    const upload = over(new MediaUpload(d), original);
     let results: UploadResult[] = [];
     let media!: Lease['media'];
     await d.scopes.run(async () => {
@@ -105,7 +109,7 @@ describe('MediaUpload (core.apis.FileApi.uploadFile)', () => {
     await writeFile(file, png);
     let result!: UploadResult;
     await d.scopes.run(async () => {
-      result = (await new MediaUpload(d).wrap(original)(file, 2, 0, true)) as UploadResult;
+      result = (await over(new MediaUpload(d), original)(file, 2, 0, true)) as UploadResult;
       expect(d.pathLeases.held(result.path)).to.equal(true);
     });
     expect(calls).to.deep.equal([[file, 2, 0, true]]);
@@ -118,7 +122,7 @@ describe('MediaUpload (core.apis.FileApi.uploadFile)', () => {
     const { calls, original } = napcat();
     await d.scopes.run(async () => {
       const media = (await resolved(d, png)).media;
-      const r = (await new MediaUpload(d).wrap(original)(media.path, 3, 0, false)) as UploadResult;
+      const r = (await over(new MediaUpload(d), original)(media.path, 3, 0, false)) as UploadResult;
       expect(r).to.include({ path: media.path, md5: media.md5, fileSize: media.size });
     });
     expect(calls).to.have.length(0);
@@ -132,7 +136,7 @@ describe('MediaUpload (core.apis.FileApi.uploadFile)', () => {
     const voice = Buffer.concat([Buffer.from('#!SILK_V3'), randomBytes(5000)]);
     await d.scopes.run(async () => {
       const media = (await resolved(d, voice)).media;
-      const r = (await new MediaUpload(d).wrap(original)(media.path, 4, 0)) as UploadResult;
+      const r = (await over(new MediaUpload(d), original)(media.path, 4, 0)) as UploadResult;
       expect(r.md5).to.equal(md5(voice));
     });
     expect(calls).to.have.length(1);
@@ -148,7 +152,7 @@ describe('MediaUpload (core.apis.FileApi.uploadFile)', () => {
     it('is quarantined once and rebuilt from the request’s base64 before 5 concurrent sends copy it; the right bytes are placed', async () => {
       const d = deps();
       const { calls, original } = napcat();
-      const upload = new MediaUpload(d).wrap(original);
+      const upload = over(new MediaUpload(d), original);
       const results = (await Promise.all(
         Array.from({ length: 5 }, () =>
           d.scopes.run(async () => {
@@ -174,7 +178,7 @@ describe('MediaUpload (core.apis.FileApi.uploadFile)', () => {
       const err = await d.scopes.run(async () => {
         const media = (await resolved(d, png, false)).media;
         await flip(media.path);
-        return (new MediaUpload(d).wrap(original)(media.path, 2, 0) as Promise<unknown>).catch((e: unknown) => e);
+        return (over(new MediaUpload(d), original)(media.path, 2, 0) as Promise<unknown>).catch((e: unknown) => e);
       });
       expect(String((err as Error).message)).to.match(/^缓存文件已损坏.* \/ cached file is corrupt/);
       expect(calls).to.have.length(0);
@@ -190,7 +194,7 @@ describe('MediaUpload (core.apis.FileApi.uploadFile)', () => {
       await d.scopes.run(async () => {
         const media = (await resolved(d, voice)).media;
         await flip(media.path);
-        r = (await new MediaUpload(d).wrap(original)(media.path, 4, 0)) as UploadResult;
+        r = (await over(new MediaUpload(d), original)(media.path, 4, 0)) as UploadResult;
       });
       expect(r.md5).to.equal(md5(voice));
       expect(calls, 'the bad pass and the good one').to.have.length(2);
@@ -208,7 +212,7 @@ describe('MediaUpload (core.apis.FileApi.uploadFile)', () => {
       await new Promise<void>((resolve) => (finish = resolve));
       return original(...args);
     };
-    const pending = d.scopes.run(() => new MediaUpload(d).wrap(slow)(file, 2, 0, true) as Promise<UploadResult>);
+    const pending = d.scopes.run(() => over(new MediaUpload(d), slow)(file, 2, 0, true) as Promise<UploadResult>);
     await new Promise((r) => setImmediate(r));
     await d.pathLeases.close({ deletePending: true });
     finish();

@@ -2,11 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { wrapPicElement } from '../../src/napcat/pic-elements';
+import { picElementHook } from '../../src/napcat/pic-elements';
 import type { Method } from '../../src/napcat/shapes';
 import { createHost, makeJpeg, makePng, type Host } from '../host';
 import { FakeStore } from './fake-store';
 import { fakeDeps } from './fakes';
+import { hooked } from './hooked';
 
 type Context = { deleteAfterSentFiles: string[]; peer: { chatType: number; peerUid: string; guildId: string } };
 const context = (): Context => ({ deleteAfterSentFiles: [], peer: { chatType: 2, peerUid: '1', guildId: '' } });
@@ -36,7 +37,7 @@ describe('napcat/pic-elements createValidSendPicElement memo (on the NapCat mode
       napcatCalls++;
       return napcat(...args);
     };
-    const wrapped = wrapPicElement(deps)(counted);
+    const wrapped = hooked(picElementHook(deps), counted);
     return { deps, fileApi, napcat, wrapped, calls: () => napcatCalls };
   }
 
@@ -67,7 +68,7 @@ describe('napcat/pic-elements createValidSendPicElement memo (on the NapCat mode
       element.picElement.summaryShown = `[${String(args[2] ?? '')}]`;
       return element;
     };
-    const wrapped = wrapPicElement(deps)(fork);
+    const wrapped = hooked(picElementHook(deps), fork);
     const lease = await store.putBytes(makePng({ bytes: 12_000, seed: 5 }));
     deps.managed.addStoreFile(lease.media);
     for (const [summary, subType] of [['', 0], ['闪照', 1], ['', 0], ['x', 0], ['闪照', 1]] as const) {

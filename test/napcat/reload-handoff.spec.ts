@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ReloadHandoff, announceSuccessor } from '../../src/napcat/reload-handoff';
+import { hooked } from './hooked';
 
 describe('ReloadHandoff', () => {
   const tick = () => new Promise((r) => setTimeout(r, 5));
@@ -8,11 +9,11 @@ describe('ReloadHandoff', () => {
     let inFlight = true;
     const handoff = new ReloadHandoff(() => inFlight);
     const owner = { send: (x: string) => Promise.resolve(`napcat ${x}`) };
-    const hooked = handoff.guard((x: unknown) => Promise.resolve(`old ${String(x)}`), owner, 'send');
+    const send = hooked(handoff.guard((_original, _self, [x]) => Promise.resolve(`old ${String(x)}`), owner, 'send'), owner.send as never);
     handoff.retire();
-    expect(await hooked('a')).to.equal('old a');
+    expect(await send('a')).to.equal('old a');
     inFlight = false;
-    const waiting = hooked('b') as Promise<unknown>;
+    const waiting = send('b') as Promise<unknown>;
     expect(handoff.waiting).to.equal(1);
     expect(await handoff.drained(1000)).to.equal(true);
     let restored = 0;
@@ -33,9 +34,9 @@ describe('ReloadHandoff', () => {
 
     const handoff = new ReloadHandoff(() => false);
     const owner = { send: (x: string) => Promise.resolve(`ours ${x}`) };
-    const hooked = handoff.guard(owner.send as (...args: unknown[]) => unknown, owner, 'send');
+    const send = hooked(handoff.guard((original, self, args) => original.apply(self, args), owner, 'send'), owner.send as never);
     handoff.retire();
-    const waiting = hooked('c') as Promise<unknown>;
+    const waiting = send('c') as Promise<unknown>;
     handoff.handOff(20, () => (owner.send = (x: string) => Promise.resolve(`napcat ${x}`)));
     expect(await waiting).to.equal('napcat c');
   });
@@ -43,8 +44,8 @@ describe('ReloadHandoff', () => {
   it('drained() waits for running hooked calls', async () => {
     const handoff = new ReloadHandoff(() => true);
     let finish!: () => void;
-    const hooked = handoff.guard(() => new Promise<void>((r) => (finish = r)), {}, 'x');
-    const running = hooked() as Promise<unknown>;
+    const call = hooked(handoff.guard(() => new Promise<void>((r) => (finish = r)), {}, 'x'), () => undefined);
+    const running = call() as Promise<unknown>;
     expect(await handoff.drained(10)).to.equal(false);
     const drained = handoff.drained(1000);
     finish();

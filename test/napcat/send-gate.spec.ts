@@ -7,7 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { notSent, sendTimedOut, uploadStillFailing } from '../../src/errors/catalog';
 import { SendGate, mediaOf } from '../../src/napcat/send-gate';
+import type { Method } from '../../src/napcat/shapes';
 import { fakeDeps } from './fakes';
+import { hooked } from './hooked';
+
+/** The SendGate hook as installed over `original`. */
+const over = (hook: SendGate, original: Method): Method => hooked((o, s, a) => hook.send(o, s, a), original);
 
 const pic = (md5: string) => ({ elementType: 2, picElement: { md5HexStr: md5, sourcePath: `/nt/Ori/${md5}.png` } });
 const EVENT = 'NTEvent serviceAndMethod:NodeIKernelMsgService/sendMsg ListenerName:NodeIKernelMsgListener/onMsgInfoListUpdate';
@@ -36,7 +41,7 @@ describe('SendGate', () => {
       if (++calls < 3) throw richMediaFailed();
       return { msgId: '1' };
     };
-    const result = await gate.wrap(sendMsg)({}, [pic('x')], 10_000);
+    const result = await over(gate, sendMsg)({}, [pic('x')], 10_000);
     expect(result).to.deep.equal({ msgId: '1' });
     expect(calls).to.equal(3);
     expect(deps.stats.snapshot().uploads.retries).to.equal(2);
@@ -54,7 +59,7 @@ describe('SendGate', () => {
       return { msgId: peer.guildId };
     };
     const peer = { chatType: 100, peerUid: 'u_9', guildId: '123456' };
-    expect(await gate.wrap(sendMsg as never)(peer, [pic('t')], 10_000)).to.deep.equal({ msgId: '72' });
+    expect(await over(gate, sendMsg as never)(peer, [pic('t')], 10_000)).to.deep.equal({ msgId: '72' });
     expect(groups, 'the group each attempt saw').to.deep.equal(['123456', '123456']);
     expect(peer.guildId, 'left as NapCat leaves it').to.equal('72');
   });
@@ -63,12 +68,10 @@ describe('SendGate', () => {
     const gate = new SendGate(fakeDeps());
     for (const error of [napcatTimeout(), new Error('EventChecker Failed: {"result": 5}')]) {
       let calls = 0;
-      const err = await (gate
-        .wrap(async () => {
-          calls++;
-          throw error;
-        })({}, [pic('y')], 10_000) as Promise<unknown>)
-        .catch((e: unknown) => e);
+      const err = await (over(gate, async () => {
+        calls++;
+        throw error;
+      })({}, [pic('y')], 10_000) as Promise<unknown>).catch((e: unknown) => e);
       expect((err as Error).message.endsWith(error.message), 'NapCat’s own text last').to.equal(true);
       expect(calls).to.equal(1);
     }
@@ -91,7 +94,7 @@ describe('SendGate', () => {
       const calls: number[] = [];
       const answeredAt: number[] = [];
       const sends = Array.from({ length: 20 }, () =>
-        (gate.wrap(outage(calls) as never)({}, [pic('down')], 10_000) as Promise<unknown>).catch((e: Error) => {
+        (over(gate, outage(calls) as never)({}, [pic('down')], 10_000) as Promise<unknown>).catch((e: Error) => {
           answeredAt.push(Date.now());
           return e.message;
         }),
@@ -110,9 +113,9 @@ describe('SendGate', () => {
     it('a send that waited is handed to NapCat with what is left of its timeout', async () => {
       const gate = new SendGate(fakeDeps({ maxConcurrentUploads: 4 }));
       const calls: number[] = [];
-      const first = (gate.wrap(outage(calls) as never)({}, [pic('slow')], 10_000) as Promise<unknown>).catch(() => 'failed');
+      const first = (over(gate, outage(calls) as never)({}, [pic('slow')], 10_000) as Promise<unknown>).catch(() => 'failed');
       await clock.tickAsync(4_000);
-      const second = (gate.wrap(outage(calls) as never)({}, [pic('slow')], 10_000) as Promise<unknown>).catch(() => 'failed');
+      const second = (over(gate, outage(calls) as never)({}, [pic('slow')], 10_000) as Promise<unknown>).catch(() => 'failed');
       await clock.tickAsync(20_000);
       await Promise.all([first, second]);
       expect(calls, 'the second waited 6 s for the first, then had 4 s left').to.deep.equal([10_000, 4_000]);
@@ -129,7 +132,7 @@ describe('SendGate', () => {
       events.push('end');
       return { ok: true };
     };
-    await Promise.all(Array.from({ length: 10 }, () => gate.wrap(sendMsg)({}, [pic('same')], 10_000)));
+    await Promise.all(Array.from({ length: 10 }, () => over(gate, sendMsg)({}, [pic('same')], 10_000)));
     expect(events.slice(0, 2), 'the leader ends before any other send starts').to.deep.equal(['start', 'end']);
     expect(events.filter((e) => e === 'start')).to.have.length(10);
     const uploads = deps.stats.snapshot().uploads;
@@ -148,13 +151,13 @@ describe('SendGate', () => {
       running--;
       return { ok: true };
     };
-    await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((md5) => gate.wrap(sendMsg)({}, [pic(md5)], 10_000)));
+    await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((md5) => over(gate, sendMsg)({}, [pic(md5)], 10_000)));
     expect(most, 'six first uploads of distinct images').to.equal(2);
     most = 0;
-    await Promise.all(Array.from({ length: 12 }, (_, i) => gate.wrap(sendMsg)({}, [pic('abcdef'[i % 6])], 10_000)));
+    await Promise.all(Array.from({ length: 12 }, (_, i) => over(gate, sendMsg)({}, [pic('abcdef'[i % 6])], 10_000)));
     expect(most, 'twelve sends of confirmed images, which transfer nothing: twice the cap').to.equal(4);
     most = 0;
-    await Promise.all(Array.from({ length: 6 }, (_, i) => gate.wrap(sendMsg)({}, [pic('a'), pic(`new${i}`)], 10_000)));
+    await Promise.all(Array.from({ length: 6 }, (_, i) => over(gate, sendMsg)({}, [pic('a'), pic(`new${i}`)], 10_000)));
     expect(most, 'one unconfirmed md5 in a message puts the message under the cap').to.equal(2);
   });
 
@@ -162,7 +165,7 @@ describe('SendGate', () => {
     const clock = sinon.useFakeTimers({ now: 0 });
     try {
       const gate = new SendGate(fakeDeps({ maxConcurrentUploads: 2 }));
-      await gate.wrap(async () => ({ ok: true }))({}, [pic('rtt')], 10_000); // confirmed
+      await over(gate, async () => ({ ok: true }))({}, [pic('rtt')], 10_000); // confirmed
       let running = 0;
       let most = 0;
       const roundTrips = async () => {
@@ -173,7 +176,7 @@ describe('SendGate', () => {
       };
       let last = 0;
       const all = Promise.all(
-        Array.from({ length: 40 }, () => (gate.wrap(roundTrips)({}, [pic('rtt')], 10_000) as Promise<unknown>).then(() => (last = Date.now()))),
+        Array.from({ length: 40 }, () => (over(gate, roundTrips)({}, [pic('rtt')], 10_000) as Promise<unknown>).then(() => (last = Date.now()))),
       );
       await clock.tickAsync(300);
       expect(most, 'at most 4 start per 50 ms, and they overlap').to.be.at.least(24);
@@ -191,7 +194,7 @@ describe('SendGate', () => {
     it('rich media transfer failed on every attempt: UPLOAD_FAILED with the attempts made; each attempt led and failed', async () => {
       const deps = fakeDeps();
       let calls = 0;
-      const err = await (new SendGate(deps).wrap(async () => {
+      const err = await (over(new SendGate(deps), async () => {
         calls++;
         throw richMediaFailed();
       })({}, [pic(md5)], 10_000) as Promise<unknown>).catch((e: Error) => e);
@@ -209,7 +212,7 @@ describe('SendGate', () => {
     it('a Timeout: SEND_TIMEOUT with the seconds NapCat gave the message, not re-sent; the leader timed out', async () => {
       const deps = fakeDeps();
       let calls = 0;
-      const err = await (new SendGate(deps).wrap(async () => {
+      const err = await (over(new SendGate(deps), async () => {
         calls++;
         throw napcatTimeout();
       })({}, [pic(md5)], 12_345) as Promise<unknown>).catch((e: Error) => e);
@@ -225,7 +228,7 @@ describe('SendGate', () => {
     it('-1 then a Timeout: the Timeout is what the client hears (it may have delivered)', async () => {
       const deps = fakeDeps();
       let calls = 0;
-      const err = await (new SendGate(deps).wrap(async () => {
+      const err = await (over(new SendGate(deps), async () => {
         if (++calls === 1) throw richMediaFailed();
         throw napcatTimeout('{}');
       })({}, [pic(md5)], 10_000) as Promise<unknown>).catch((e: Error) => e);
@@ -237,7 +240,7 @@ describe('SendGate', () => {
     it('any other error passes through as NapCat said it, uncounted', async () => {
       const deps = fakeDeps();
       const error = new Error('发送消息失败');
-      const err = await (new SendGate(deps).wrap(async () => {
+      const err = await (over(new SendGate(deps), async () => {
         throw error;
       })({}, [pic(md5)], 10_000) as Promise<unknown>).catch((e: unknown) => e);
       expect(err).to.equal(error);
@@ -247,8 +250,8 @@ describe('SendGate', () => {
     it('ten sends of one md5: one leader, which succeeded; the followers record nothing; a file element (keyed by path) neither', async () => {
       const deps = fakeDeps({ maxConcurrentUploads: 10 });
       const gate = new SendGate(deps);
-      await Promise.all(Array.from({ length: 10 }, () => gate.wrap(async () => ({ ok: true }))({}, [pic(md5)], 10_000)));
-      await gate.wrap(async () => ({ ok: true }))({}, [{ fileElement: { filePath: '/f' } }], 10_000);
+      await Promise.all(Array.from({ length: 10 }, () => over(gate, async () => ({ ok: true }))({}, [pic(md5)], 10_000)));
+      await over(gate, async () => ({ ok: true }))({}, [{ fileElement: { filePath: '/f' } }], 10_000);
       const { leaders } = deps.stats.snapshot();
       expect(leaders).to.deep.include({ succeeded: 1, failed: 0, timedOut: 0 });
       expect(leaders.contents.map((c) => [c.content, c.succeeded])).to.deep.equal([[md5.slice(0, 12), 1]]);
@@ -276,7 +279,7 @@ describe('SendGate', () => {
       const gate = new SendGate(deps);
       const { started, sendMsg } = recorder();
       const ids = md5s(5);
-      const all = Promise.all(ids.map((id) => gate.wrap(sendMsg)({}, [pic(id)], 10_000)));
+      const all = Promise.all(ids.map((id) => over(gate, sendMsg)({}, [pic(id)], 10_000)));
       await clock.tickAsync(0);
       expect(started.map((s) => s.at), 'a lone send with a full bucket goes at once').to.deep.equal([0]);
       const snap = deps.stats.snapshot();
@@ -299,7 +302,7 @@ describe('SendGate', () => {
         if (attempts.length <= 2) throw richMediaFailed();
         return { ok: true };
       };
-      const retried = gate.wrap(flaky)({}, [pic('ab'.repeat(16))], 10_000);
+      const retried = over(gate, flaky)({}, [pic('ab'.repeat(16))], 10_000);
       await clock.tickAsync(10); // the retries' back-off (0 ms here; a timer still takes a tick)
       await retried;
       expect(attempts, 'three attempts on one token: none waits for the next token (1 s)').to.have.length(3);
@@ -316,7 +319,7 @@ describe('SendGate', () => {
       };
       const gate3 = new SendGate(followers);
       const t0 = Date.now();
-      const all = Promise.all([0, 1, 2].map(() => gate3.wrap(slow)({}, [pic('cd'.repeat(16))], 10_000)));
+      const all = Promise.all([0, 1, 2].map(() => over(gate3, slow)({}, [pic('cd'.repeat(16))], 10_000)));
       await clock.tickAsync(1_000);
       await all;
       expect(started.map((at) => at - t0)).to.deep.equal([0, 500, 500]);
@@ -328,7 +331,7 @@ describe('SendGate', () => {
       const deps = fakeDeps({ pacing: { mediaSendsPerSecond: 1, burst: 1 } });
       const gate = new SendGate(deps);
       const { started, sendMsg } = recorder();
-      const all = Promise.all(md5s(15).map((id) => gate.wrap(sendMsg)({}, [pic(id)], 10_000)));
+      const all = Promise.all(md5s(15).map((id) => over(gate, sendMsg)({}, [pic(id)], 10_000)));
       await clock.tickAsync(15_000);
       await all;
       expect(started.map((s) => s.at)).to.deep.equal(Array.from({ length: 15 }, (_, i) => i * 1000));
@@ -338,7 +341,7 @@ describe('SendGate', () => {
 
     it('off by default: nothing waits and nothing is counted; turned off live, the queue goes at once; close() lets it go too', async () => {
       const plain = fakeDeps();
-      await new SendGate(plain).wrap(async () => ({ ok: true }))({}, [pic('aa'.repeat(16))], 10_000);
+      await over(new SendGate(plain), async () => ({ ok: true }))({}, [pic('aa'.repeat(16))], 10_000);
       expect(plain.stats.snapshot().pacing).to.deep.equal({ queued: 0, waitMs: 0, sends: 0, waitedMs: { p50: null, p95: null, max: null } });
 
       for (const stop of ['reconfigure', 'close'] as const) {
@@ -346,7 +349,7 @@ describe('SendGate', () => {
         const gate = new SendGate(deps);
         const { started, sendMsg } = recorder();
         const t0 = Date.now();
-        const all = Promise.all(md5s(4).map((id) => gate.wrap(sendMsg)({}, [pic(id)], 10_000)));
+        const all = Promise.all(md5s(4).map((id) => over(gate, sendMsg)({}, [pic(id)], 10_000)));
         await clock.tickAsync(0);
         expect(started).to.have.length(1);
         if (stop === 'close') gate.close();
@@ -381,7 +384,7 @@ describe('SendGate', () => {
       await deps.copies.ensure(src, dst, bytes.length);
       await unlink(dst); // a cleaner, or clean_cache
       const seen: boolean[] = [];
-      await new SendGate(deps).wrap(async () => { seen.push(existsSync(dst)); return { msgId: '1' }; })({}, [element()], 10_000);
+      await over(new SendGate(deps), async () => { seen.push(existsSync(dst)); return { msgId: '1' }; })({}, [element()], 10_000);
       expect(seen).to.deep.equal([true]);
       expect(native).to.equal(2);
       expect(deps.stats.snapshot().ntqq.copiesMade).to.equal(1);
@@ -401,7 +404,7 @@ describe('SendGate', () => {
         }
         return { msgId: '2' };
       };
-      expect(await new SendGate(deps).wrap(sendMsg)({}, [element()], 10_000)).to.deep.equal({ msgId: '2' });
+      expect(await over(new SendGate(deps), sendMsg)({}, [element()], 10_000)).to.deep.equal({ msgId: '2' });
       expect(seen).to.deep.equal([true, true]);
       expect(native).to.equal(2);
       expect((await readFile(dst)).equals(bytes)).to.equal(true);
@@ -411,7 +414,7 @@ describe('SendGate', () => {
       const deps = fakeDeps();
       deps.managed.addPlaced(dst, { src, size: bytes.length });
       await deps.copies.ensure(src, dst, bytes.length);
-      const err = await (new SendGate(deps).wrap(async () => {
+      const err = await (over(new SendGate(deps), async () => {
         throw richMediaFailed();
       })({}, [element()], 10_000) as Promise<unknown>).catch((e: Error) => e);
       expect((err as Error).message).to.equal(uploadStillFailing({ attempts: 3, verified: true, napcat: richMediaFailed().message }));
@@ -435,7 +438,7 @@ describe('SendGate', () => {
         return { msgId: String(calls) };
       };
       const gate = new SendGate(deps);
-      await Promise.all(Array.from({ length: 10 }, () => gate.wrap(sendMsg)({}, [element()], 10_000)));
+      await Promise.all(Array.from({ length: 10 }, () => over(gate, sendMsg)({}, [element()], 10_000)));
       expect(missing, 'attempts that found the file gone').to.deep.equal([]);
       expect(calls).to.equal(11);
       expect(native, 'one copy back for all of them').to.equal(2);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { SendLifecycle } from '../../src/napcat/send-lifecycle';
 import { fakeDeps } from './fakes';
+import { hooked } from './hooked';
 
 const media = { hash: 'h', md5: 'm', size: 1, ext: '.png', path: '/store/h.png' };
 
@@ -12,10 +13,13 @@ describe('SendLifecycle', () => {
     const life = new SendLifecycle(deps);
     const list = ['/tmp/a', '/nt/Ori/m.png', '/store/h.png', '/tmp/b'];
     let seen: string[] | undefined;
-    await life.wrapSendMsgWithOb11UniqueId(async (_peer, _els, files) => {
-      seen = files as string[];
-      return { id: 1 };
-    })({}, [], list);
+    await hooked(
+      (o, s, a) => life.sendMsgWithOb11UniqueId(o, s, a),
+      async (_peer, _els, files) => {
+        seen = files as string[];
+        return { id: 1 };
+      },
+    )({}, [], list);
     expect(seen).to.equal(list);
     expect(list).to.deep.equal(['/tmp/a', '/tmp/b']);
   });
@@ -24,15 +28,21 @@ describe('SendLifecycle', () => {
     const deps = fakeDeps();
     const life = new SendLifecycle(deps);
     let released = 0;
-    const create = life.wrapCreateSendElements(async () => {
-      deps.scopes.hold({ release: () => released++ }, 'x');
-      return { sendElements: [], deleteAfterSentFiles: [] };
-    });
+    const create = hooked(
+      (o, s, a) => life.createSendElements(o, s, a),
+      async () => {
+        deps.scopes.hold({ release: () => released++ }, 'x');
+        return { sendElements: [], deleteAfterSentFiles: [] };
+      },
+    );
     const result = (await create([], {})) as { sendElements: unknown[]; deleteAfterSentFiles: string[] };
     expect(released).to.equal(0);
-    const send = life.wrapSendMsgWithOb11UniqueId(async () => {
-      throw new Error('发送消息失败');
-    });
+    const send = hooked(
+      (o, s, a) => life.sendMsgWithOb11UniqueId(o, s, a),
+      async () => {
+        throw new Error('发送消息失败');
+      },
+    );
     await (send({}, result.sendElements, result.deleteAfterSentFiles) as Promise<unknown>).catch(() => undefined);
     expect(released).to.equal(1);
     expect(deps.scopes.size).to.equal(0);
@@ -42,10 +52,13 @@ describe('SendLifecycle', () => {
     const deps = fakeDeps();
     const life = new SendLifecycle(deps);
     let released = 0;
-    const create = life.wrapCreateSendElements(async () => {
-      deps.scopes.hold({ release: () => released++ }, 'x');
-      throw new Error('未知的消息类型');
-    });
+    const create = hooked(
+      (o, s, a) => life.createSendElements(o, s, a),
+      async () => {
+        deps.scopes.hold({ release: () => released++ }, 'x');
+        throw new Error('未知的消息类型');
+      },
+    );
     await (create([], {}) as Promise<unknown>).then(
       () => expect.fail('should throw'),
       (e: Error) => expect(e.message).to.equal('未知的消息类型'),

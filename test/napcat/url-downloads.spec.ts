@@ -4,12 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_CONFIG } from '../../src/config';
 import { MediaResolver } from '../../src/napcat/media-resolver';
-import type { SendContext } from '../../src/napcat/shapes';
+import type { Method, SendContext } from '../../src/napcat/shapes';
 import { StoreError } from '../../src/store/errors';
 import { startOrigin, startProxy, type Origin } from '../http/origin';
 import { pngLike } from '../store/helpers';
 import { FakeStore } from './fake-store';
 import { fakeDeps } from './fakes';
+import { hooked } from './hooked';
+
+/** The MediaResolver hook as installed over `original`. */
+const over = (hook: MediaResolver, original: Method): Method => hooked((o, s, a) => hook.resolve(o, s, a), original);
 
 type Resolved = { path: string; fileName: string; isLocal?: boolean };
 
@@ -48,7 +52,7 @@ describe('UrlDownloads (http(s) segments through the HTTP cache)', () => {
     origin.route('/a.png', (_req, res) => setTimeout(() => res.writeHead(200, { 'cache-control': 'max-age=60' }).end(pngLike(20_000)), 20));
     const deps = fakeDeps({}, { store });
     const { calls, original } = napcat();
-    const wrapped = new MediaResolver(deps).wrap(original);
+    const wrapped = over(new MediaResolver(deps), original);
     const contexts = Array.from({ length: 20 }, context);
     const results = await Promise.all(contexts.map((ctx) => deps.scopes.run(() => send(wrapped, `${origin.base}/a.png`, ctx))));
     expect(origin.count('/a.png')).to.equal(1);
@@ -65,7 +69,7 @@ describe('UrlDownloads (http(s) segments through the HTTP cache)', () => {
   it('a random-image endpoint: 5 sends, 5 downloads, 5 different pictures', async () => {
     origin.route('/random', (_req, res) => res.writeHead(200).end(pngLike(500)));
     const deps = fakeDeps({}, { store });
-    const wrapped = new MediaResolver(deps).wrap(napcat().original);
+    const wrapped = over(new MediaResolver(deps), napcat().original);
     const results = await Promise.all(Array.from({ length: 5 }, () => send(wrapped, `${origin.base}/random`)));
     expect(origin.count('/random')).to.equal(5);
     expect(new Set(results.map((r) => r.path)).size).to.equal(5);
@@ -74,7 +78,7 @@ describe('UrlDownloads (http(s) segments through the HTTP cache)', () => {
   it('an HTTP error fails the send with the catalog’s text, NapCat’s own wording last, counted as URL_FAILED', async () => {
     const deps = fakeDeps({}, { store });
     const { calls, original } = napcat();
-    const error = await send(new MediaResolver(deps).wrap(original), `${origin.base}/missing.png`).catch((e: Error) => e);
+    const error = await send(over(new MediaResolver(deps), original), `${origin.base}/missing.png`).catch((e: Error) => e);
     expect(error).to.be.instanceOf(Error);
     const message = (error as Error).message;
     expect(message).to.match(/^下载 URL 失败：HTTP 404 Not Found/);
@@ -87,7 +91,7 @@ describe('UrlDownloads (http(s) segments through the HTTP cache)', () => {
   it('a server that does not answer in urlCache.timeoutSeconds fails the send, saying so', async () => {
     origin.route('/silent.png', () => undefined);
     const deps = fakeDeps({ urlCache: { ...DEFAULT_CONFIG.urlCache, timeoutSeconds: 1 } }, { store });
-    const error = (await send(new MediaResolver(deps).wrap(napcat().original), `${origin.base}/silent.png`).catch((e: Error) => e)) as Error;
+    const error = (await send(over(new MediaResolver(deps), napcat().original), `${origin.base}/silent.png`).catch((e: Error) => e)) as Error;
     expect(error.message).to.include('1 秒内未下载完').and.include('timed out after 1 s');
   });
 
@@ -96,7 +100,7 @@ describe('UrlDownloads (http(s) segments through the HTTP cache)', () => {
     const deps = fakeDeps({ maxPayloadBytes: 4096 }, { store });
     const { calls, original } = napcat();
     const ctx = context();
-    const result = await send(new MediaResolver(deps).wrap(original), `${origin.base}/big.png`, ctx);
+    const result = await send(over(new MediaResolver(deps), original), `${origin.base}/big.png`, ctx);
     expect(calls).to.have.length(1);
     expect(ctx.deleteAfterSentFiles, 'NapCat deletes its temp file as always').to.deep.equal([result.path]);
     expect(deps.stats.snapshot().fallbacks.TOO_LARGE).to.equal(1);
@@ -108,7 +112,7 @@ describe('UrlDownloads (http(s) segments through the HTTP cache)', () => {
     store.fault = new StoreError('IO', 'EACCES', { errno: 'EACCES' });
     const deps = fakeDeps({}, { store });
     const { calls, original } = napcat();
-    await send(new MediaResolver(deps).wrap(original), `${origin.base}/a.png`);
+    await send(over(new MediaResolver(deps), original), `${origin.base}/a.png`);
     expect(calls).to.have.length(1);
     expect(deps.faults).to.deep.equal(['url:IO']);
   });
@@ -118,7 +122,7 @@ describe('UrlDownloads (http(s) segments through the HTTP cache)', () => {
     const proxy = await startProxy();
     try {
       const deps = { ...fakeDeps({}, { store }), oneBot: { configLoader: { configData: { imageDownloadProxy: proxy.url } } } };
-      await send(new MediaResolver(deps).wrap(napcat().original), `${origin.base}/p.png`);
+      await send(over(new MediaResolver(deps), napcat().original), `${origin.base}/p.png`);
       expect(proxy.forwarded).to.equal(1);
       expect(origin.seen.map((s) => s.via)).to.deep.equal(['proxy']);
     } finally {
@@ -129,7 +133,7 @@ describe('UrlDownloads (http(s) segments through the HTTP cache)', () => {
   it('urlCache.enabled off: every send is NapCat’s own download', async () => {
     const deps = fakeDeps({ urlCache: { ...DEFAULT_CONFIG.urlCache, enabled: false } }, { store });
     const { calls, original } = napcat();
-    await send(new MediaResolver(deps).wrap(original), `${origin.base}/a.png`);
+    await send(over(new MediaResolver(deps), original), `${origin.base}/a.png`);
     expect([calls.length, origin.seen.length]).to.deep.equal([1, 0]);
   });
 });

@@ -8,14 +8,14 @@ import { proxyInFront, type ProxyFixture } from './support';
 
 const PEERS = 120;
 
-async function broadcast(wsUrl: string, image: Buffer, peers = PEERS): Promise<string[]> {
+async function broadcast(wsUrl: string, image: Buffer, peers = PEERS, perMessage = 1): Promise<string[]> {
   const bot = new NCWebsocket({ baseUrl: wsUrl, reconnection: { enable: false }, apiTimeout: 120_000 });
   await bot.connect();
   try {
     const uri = `base64://${image.toString('base64')}`;
     return await Promise.all(
       Array.from({ length: peers }, (_, i) =>
-        bot.send_group_msg({ group_id: 100_000 + i, message: [Structs.image(uri)] }).then(
+        bot.send_group_msg({ group_id: 100_000 + i, message: Array.from({ length: perMessage }, () => Structs.image(uri)) }).then(
           () => 'ok',
           (e: { message?: string }) => (/rich media transfer failed/.test(e.message ?? '') ? 'rich media transfer failed' : (e.message ?? 'failed').split('\n')[0]),
         ),
@@ -70,6 +70,28 @@ describe('proxy on the model: a broadcast of one 1 MB image', function () {
       }
     });
   }
+
+  it('the same image twice in every message: the lane is taken once per message; the request\'s own two copies overlap, yet nothing fails', async () => {
+    // NapCat converts a message's segments at once (Promise.all), so its two copies onto one
+    // Ori path overlap and no lane can split them; but its kernel reads that path only after
+    // every conversion of the message is done, so the overlap is harmless. The lanes keep
+    // other messages of the image out meanwhile.
+    const peers = 40;
+    host = await createHost(options);
+    fixture = await proxyInFront(host, { proxy: { rewrite: 'off' } });
+    const results = await broadcast(fixture.wsUrl, image, peers, 2);
+    const c = host.counters;
+    const snap = fixture.proxy.stats.snapshot();
+    expect(results.filter((r) => r !== 'ok')).to.deep.equal([]);
+    expect(c.sendsFailed).to.equal(0);
+    expect(c.nativeCopies, 'two copies per message').to.equal(2 * peers);
+    expect(c.overlappingCopies, 'at most the request\'s own pair overlaps').to.be.at.most(peers);
+    expect(c.uploadsTransferred).to.equal(1);
+    // A message takes its image's lane once: taking it twice would wait on itself until the hold limit.
+    expect(snap.proxy.lanes.overstayed).to.equal(0);
+    expect(snap.proxy.lanes.opened).to.equal(0);
+    expect(snap.sends.seen).to.equal(peers);
+  });
 
   it('0 failures through the proxy with Windows-like file sharing (delete-pending)', async () => {
     host = await createHost({ ...options, fileMode: 'windows-delete-pending' });

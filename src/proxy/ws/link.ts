@@ -4,6 +4,19 @@
 // `minMs` to `maxMs`.
 import WebSocket from 'ws';
 
+/**
+ * The masking key of every frame the proxy sends: zero. Masking (RFC 6455 §5.3) guards
+ * caching intermediaries between a browser and a server against payloads a script chose; a
+ * link the operator configured to NapCat or to the bot has no such page and no such cache.
+ * ws (NapCat's own WebSocket library since 8.4) sends a zero-keyed frame without the masking
+ * pass and its receiver skips the unmasking pass: for a 1 MB base64 image that is about 8 ms
+ * of the proxy's CPU and 7 ms of NapCat's per send here, and both sit inside a lane, where
+ * each send of one content waits for the one before it (docs/bench.md, "The proxy").
+ */
+function zeroMask(mask: Buffer): void {
+  mask.fill(0);
+}
+
 export interface LinkHandlers {
   open(): void;
   message(data: Buffer, isBinary: boolean): void;
@@ -64,7 +77,12 @@ export class WsLink {
 
   #connect(): void {
     if (this.#closed) return;
-    const socket = new WebSocket(this.#options.url, { headers: this.#options.headers, perMessageDeflate: false, handshakeTimeout: 10_000 });
+    const socket = new WebSocket(this.#options.url, {
+      headers: this.#options.headers,
+      perMessageDeflate: false,
+      handshakeTimeout: 10_000,
+      generateMask: zeroMask,
+    });
     this.#socket = socket;
     let opened = false;
     socket.on('open', () => {

@@ -14,7 +14,7 @@ import { errorResponse, okResponse } from '../actions/response';
 import { authorized } from './auth';
 import { closeServer, listen, readBody, sendJson } from './http-util';
 import { lifecycleConnect } from './meta-events';
-import { parseLikeNapCat } from './parse';
+import { parserFor, type FrontParse, type ParseFrame } from './parse';
 import { ReverseClient, type ReverseClientOptions } from './reverse-client';
 import { handleWsFrame, sendIfOpen } from './ws-frames';
 
@@ -28,12 +28,17 @@ export class OneBotFront {
   wsUrl = '';
   /** WebSocket connections accepted so far (forward), for tests that count reconnects. */
   connections = 0;
+  private readonly parse: ParseFrame;
 
+  /** `parse`: how frames and bodies are parsed (parse.ts); 'json' unless a bench asks for NapCat's cost. */
   constructor(
     private readonly actions: ActionMap,
     private readonly selfId: number,
     private readonly accessToken: string,
-  ) {}
+    parse: FrontParse = 'json',
+  ) {
+    this.parse = parserFor(parse);
+  }
 
   async start(): Promise<{ url: string; wsUrl: string }> {
     if (this.server) return { url: this.url, wsUrl: this.wsUrl };
@@ -71,7 +76,7 @@ export class OneBotFront {
 
   /** NapCat's reverse WebSocket adapter: connects out to a bot (or a proxy). */
   connectReverse(options: ReverseClientOptions): ReverseClient {
-    const client = new ReverseClient(this.actions, this.selfId, options);
+    const client = new ReverseClient(this.actions, this.selfId, options, this.parse);
     this.reverseClients.add(client);
     return client;
   }
@@ -91,7 +96,7 @@ export class OneBotFront {
       body = Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
     } else if (raw.length > 0) {
       try {
-        body = { ...(parseLikeNapCat(raw.toString('utf8') || '{}') as Record<string, unknown>) };
+        body = { ...(this.parse(raw.toString('utf8') || '{}') as Record<string, unknown>) };
       } catch {
         res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
         res.end('Invalid JSON');
@@ -138,7 +143,7 @@ export class OneBotFront {
       this.eventClients.add(ws);
     }
     ws.on('message', (raw) => {
-      handleWsFrame(this.actions, raw.toString(), send, '不支持的API').catch(() => undefined);
+      handleWsFrame(this.actions, this.parse, raw.toString(), send, '不支持的API').catch(() => undefined);
     });
     ws.once('close', () => this.eventClients.delete(ws));
   }

@@ -6,6 +6,7 @@
 import WebSocket from 'ws';
 import type { ActionMap } from '../actions';
 import { lifecycleConnect } from './meta-events';
+import type { ParseFrame } from './parse';
 import { handleWsFrame, sendIfOpen } from './ws-frames';
 
 export interface ReverseClientOptions {
@@ -26,6 +27,7 @@ export class ReverseClient {
     private readonly actions: ActionMap,
     private readonly selfId: number,
     private readonly options: ReverseClientOptions,
+    private readonly parse: ParseFrame,
   ) {
     this.#connect();
   }
@@ -67,7 +69,7 @@ export class ReverseClient {
       send(JSON.stringify(lifecycleConnect(this.selfId))).catch(() => undefined);
     });
     ws.on('message', (data) => {
-      handleWsFrame(this.actions, data.toString(), send, '不支持的Api').catch(() => undefined);
+      handleWsFrame(this.actions, this.parse, data.toString(), send, '不支持的Api').catch(() => undefined);
     });
     const again = () => {
       if (!this.#enabled) return;

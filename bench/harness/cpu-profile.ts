@@ -3,7 +3,9 @@
 // hash or fs call counts for the code that made it. This is how the bench
 // separates NapCat's send pipeline (and the plugin) from the model kernel's
 // simulated upload and from the OneBot front's JSON parse.
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import path from 'node:path';
 
 export type Classify = (url: string) => string | undefined;
 
@@ -39,6 +41,10 @@ export class CpuProfile {
   async stop(classify: Classify): Promise<Record<string, number>> {
     const { profile } = (await this.session.post('Profiler.stop')) as { profile: Profile };
     this.session.disconnect();
+    // BENCH_CPU_PROFILE_DIR=<folder>: also keep the raw profile (one .cpuprofile per process and
+    // run, for Chrome DevTools or bench/cpu-top.ts), to see which functions an owner's time is.
+    const dir = process.env.BENCH_CPU_PROFILE_DIR;
+    if (dir) writeFileSync(path.join(dir, `${process.pid}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
     return attribute(profile, classify);
   }
 }

@@ -57,7 +57,7 @@ export class MediaResolver {
     } catch (error) {
       return this.#onPutError(error, segment, ref.base64, napcat);
     }
-    const kept = this.#deps.sources.remember(lease.media.path, ref.base64);
+    const shared = this.#deps.sources.remember(lease.media.path, ref.base64);
     this.#deps.latency.resolved(lease.media.path, performance.now() - started);
     const result = this.handOver(lease, segment);
     // The send no longer needs the segment's text: the field points at the store file until
@@ -65,7 +65,7 @@ export class MediaResolver {
     // same text, the URI put back is built on that one, so this request's own copy can go now.
     if (ref.prefix !== undefined) {
       // The prefix as a string of its own: a slice of the URI would keep all of it alive.
-      const putBack = kept === ref.base64 ? uri : detached(ref.prefix) + kept;
+      const putBack = shared === undefined ? uri : detached(ref.prefix) + shared;
       this.#texts.letGo(segment, field, lease.media.path, putBack);
     }
     return result;

@@ -27,21 +27,26 @@ export class SendSources {
 
   /**
    * Records that `storePath` was made from `base64` in the current scope (none outside a scope).
-   * Returns the string to keep for this exact text: the shared one when it is the same text (a
-   * memory compare, as the store's fast path makes), else `base64` itself.
+   * Returns the text another request keeps when it is this same text (a memory compare, as the
+   * store's fast path makes), so the caller can drop its own copy and use that one; undefined
+   * when the kept text is this request's own, or another text of the same bytes. (JavaScript's
+   * `===` on strings compares content, so the caller cannot tell "the same string" from "an
+   * equal copy" itself: only here is it known which request's string is kept.)
    */
-  remember(storePath: string, base64: string): string {
+  remember(storePath: string, base64: string): string | undefined {
     const scope = this.#scopes.current();
-    if (!scope) return base64;
+    if (!scope) return undefined;
     let source = this.#shared.get(storePath)?.deref();
     if (!source) {
       source = { text: base64 };
       const ref = new WeakRef(source);
       this.#shared.set(storePath, ref);
       this.#forget.register(source, { storePath, ref });
+      this.#hold(scope, storePath, source);
+      return undefined;
     }
     this.#hold(scope, storePath, source);
-    return source.text === base64 ? source.text : base64;
+    return source.text === base64 ? source.text : undefined;
   }
 
   /** Lets the current scope use the text another request keeps for `storePath`, if one does. */

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import sinon from 'sinon';
 import { emptyBase64 } from '../../src/errors/catalog';
 import { MediaResolver } from '../../src/napcat/media-resolver';
@@ -152,6 +154,42 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
     expect(store.calls.putBase64).to.equal(1);
     expect(store.leases).to.equal(0);
     expect(segment.data.file).to.equal(`base64://${b64}`);
+  });
+
+  it('requests of one text keep one copy of it while their sends run, not one each (the put-back URI is built on the kept text)', async () => {
+    // Each request parses its own copy of the text (NapCat's JSON parse); with the plugin the
+    // sends of one image wait together for its first upload, so a copy kept per request is what
+    // peak RSS with 50 × 5 MB measures (docs/bench.md). Measured on the heap after a full GC.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const deps = fakeDeps({}, { store });
+    const wrapped = over(new MediaResolver(deps), napcat().original);
+    const big = makePng({ bytes: 3_000_000, seed: 9 });
+    const textBytes = Math.ceil(big.length / 3) * 4;
+    const requests = 8;
+    let release!: () => void;
+    const sendsRun = new Promise<void>((resolve) => (release = resolve));
+    let resolved = 0;
+    let allResolved!: () => void;
+    const allHaveResolved = new Promise<void>((resolve) => (allResolved = resolve));
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const sends = Array.from({ length: requests }, () =>
+      deps.scopes.run(async () => {
+        const segment = { type: 'image', data: { file: `base64://${big.toString('base64')}` } }; // a copy of its own
+        await wrapped(segment, context());
+        if (++resolved === requests) allResolved();
+        await sendsRun;
+        return segment;
+      }),
+    );
+    await allHaveResolved;
+    gc();
+    const held = process.memoryUsage().heapUsed - before;
+    release();
+    const segments = await Promise.all(sends);
+    expect(held / textBytes, `heap held by ${requests} running sends, in copies of the text`).to.be.below(2.5);
+    for (const segment of segments) expect(segment.data.file === `base64://${big.toString('base64')}`, 'each URI put back').to.equal(true);
   });
 
   it('a frozen segment keeps its text and the send goes on', async () => {

@@ -41,4 +41,23 @@ describe('SendSources', () => {
     // The second request is served the first one's text: its own is not held.
     expect(seenBySecond).to.equal(standard);
   });
+
+  it('tells a request when another one keeps its very text: the first keeps its own, an equal text gets the kept one, an other text of the same bytes gets nothing', async () => {
+    const book = scopes();
+    const sources = new SendSources(book);
+    const answers: Array<string | undefined> = [];
+    let done!: () => void;
+    const firstRuns = new Promise<void>((resolve) => (done = resolve));
+    const first = book.run(async () => {
+      answers.push(sources.remember('/store/a.png', 'QUJD'));
+      await firstRuns; // the first request's send is still running
+    });
+    await book.run(async () => {
+      answers.push(sources.remember('/store/a.png', 'QUJD'));
+      answers.push(sources.remember('/store/a.png', 'QUJD\n'));
+    });
+    done();
+    await first;
+    expect(answers).to.deep.equal([undefined, 'QUJD', undefined]);
+  });
 });

@@ -57,7 +57,9 @@ export class MediaResolver {
     } catch (error) {
       return this.#onPutError(error, segment, ref.base64, napcat);
     }
-    const shared = this.#deps.sources.remember(lease.media.path, ref.base64);
+    // The store's own string when its fast path answered: the kept text is usually that very
+    // string, so remembering costs a pointer compare instead of a second pass over the text.
+    const shared = this.#deps.sources.remember(lease.media.path, lease.text ?? ref.base64);
     this.#deps.latency.resolved(lease.media.path, performance.now() - started);
     const result = this.handOver(lease, segment);
     // The send no longer needs the segment's text: the field points at the store file until

@@ -8,30 +8,39 @@ import { LRUCache } from 'lru-cache';
 // A key is a one-byte string: its characters are its bytes; add a little for the map slot.
 const KEY_OVERHEAD = 64;
 
+/** What the index holds for a text: its content hash, and the text itself (the key string). */
+export interface IndexedText {
+  readonly hash: string;
+  readonly text: string;
+}
+
 export class Base64Index {
-  private readonly byText: LRUCache<string, string> | undefined;
+  private readonly byText: LRUCache<string, IndexedText> | undefined;
   private readonly byHash = new Map<string, Set<string>>();
 
   constructor(budgetBytes: number) {
     this.byText =
       budgetBytes > 0
-        ? new LRUCache<string, string>({
+        ? new LRUCache<string, IndexedText>({
             max: 65_536,
             maxSize: budgetBytes,
-            sizeCalculation: (_hash, text) => text.length + KEY_OVERHEAD,
-            dispose: (hash, text) => this.unlink(hash, text),
+            sizeCalculation: (_indexed, text) => text.length + KEY_OVERHEAD,
+            dispose: (indexed, text) => this.unlink(indexed.hash, text),
           })
         : undefined;
   }
 
-  /** The content hash last stored for exactly this text. */
-  get(text: string): string | undefined {
+  /**
+   * The content hash last stored for exactly this text, with the text as the index keeps it:
+   * every hit hands out that same string, so a caller that keeps texts can tell it from a copy.
+   */
+  get(text: string): IndexedText | undefined {
     return this.byText?.get(text);
   }
 
   remember(text: string, hash: string): void {
-    if (!this.byText || this.byText.get(text) === hash) return;
-    this.byText.set(text, hash);
+    if (!this.byText || this.byText.get(text)?.hash === hash) return;
+    this.byText.set(text, { hash, text });
     if (!this.byText.has(text)) return; // larger than the whole budget: not kept
     let texts = this.byHash.get(hash);
     if (!texts) this.byHash.set(hash, (texts = new Set()));

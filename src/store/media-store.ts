@@ -159,12 +159,12 @@ export class MediaStore {
   async putBase64(text: string): Promise<Lease> {
     this.assertOpen();
     const known = this.base64.get(text);
-    const entry = known === undefined ? undefined : this.entries.get(known);
-    if (entry && !entry.deleting) {
+    const entry = known && this.entries.get(known.hash);
+    if (known && entry && !entry.deleting) {
       if (this.present(entry)) {
         this.counters.fastPathHits++;
         this.counters.bytesNotWritten += entry.info.size;
-        return this.lease(entry);
+        return this.lease(entry, known.text);
       }
       this.drop(entry);
     }
@@ -284,7 +284,7 @@ export class MediaStore {
     }
   }
 
-  private lease(entry: Entry): Lease {
+  private lease(entry: Entry, text?: string): Lease {
     entry.refs++;
     this.leases++;
     if (entry.indexed) this.index.get(entry.info.hash); // refresh recency and idle time
@@ -292,6 +292,7 @@ export class MediaStore {
     let released = false;
     return {
       media: entry.info,
+      ...(text !== undefined && { text }),
       release: () => {
         if (released) return;
         released = true;

@@ -16,6 +16,13 @@ export interface MediaInfo {
 /** Keeps `media.path` on disk until released. `release()` is idempotent. */
 export interface Lease {
   readonly media: MediaInfo;
+  /**
+   * Set when `putBase64` was answered by the base64 fast path: the text as the index keeps it
+   * (equal to the one passed in, and the same string on every such hit). A caller that keeps one
+   * text per content and compares with this one pays a pointer compare, not a second pass over
+   * megabytes of text.
+   */
+  readonly text?: string;
   release(): void;
 }
 

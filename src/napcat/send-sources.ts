@@ -29,9 +29,9 @@ export class SendSources {
    * Records that `storePath` was made from `base64` in the current scope (none outside a scope).
    * Returns the text another request keeps when it is this same text (a memory compare, as the
    * store's fast path makes), so the caller can drop its own copy and use that one; undefined
-   * when the kept text is this request's own, or another text of the same bytes. (JavaScript's
-   * `===` on strings compares content, so the caller cannot tell "the same string" from "an
-   * equal copy" itself: only here is it known which request's string is kept.)
+   * when the kept text is this request's own, or another text of the same bytes. Only here is it
+   * known which request's string is kept: JavaScript's `===` on strings compares content, so the
+   * caller cannot tell its own string and an equal copy apart.
    */
   remember(storePath: string, base64: string): string | undefined {
     const scope = this.#scopes.current();

@@ -110,7 +110,7 @@ async function main(): Promise<void> {
         delay.enable();
         if (message.profile) {
           profile = new CpuProfile();
-          await profile.start();
+          await profile.start(Number(process.env.BENCH_CPU_SAMPLE_US) || undefined);
           profiledSends = message.profiledSends;
         }
         send({ type: 'started' });

@@ -38,8 +38,6 @@ export function isWrapped(fn: unknown): boolean {
  */
 export class MethodPatches {
   readonly #patches: Patch[] = [];
-  #inFlight = 0;
-  #idle: Array<() => void> = [];
 
   /**
    * Puts `handler` in place of `target[name]`: the one wrapper every hook goes through, which
@@ -54,10 +52,10 @@ export class MethodPatches {
     // A wrapper left by an instance that never cleaned up is skipped, never stacked.
     const original = unwrapped(current as Method);
     const live = { on: true };
-    const patches = this;
+    // Calls in flight across a reload are counted by ReloadHandoff, which guards every handler.
     const wrapper: Marked = function (this: unknown, ...args: unknown[]) {
       if (!live.on) return original.apply(this, args);
-      return patches.#track(handler(original, this, args));
+      return handler(original, this, args);
     };
     wrapper[WRAPPED] = original;
     const before = Object.getOwnPropertyDescriptor(target, name);
@@ -69,34 +67,6 @@ export class MethodPatches {
     });
     this.#patches.push({ target, name, before, wrapper, live });
     return true;
-  }
-
-  /** Calls into our wrappers that have not settled yet. */
-  get inFlight(): number {
-    return this.#inFlight;
-  }
-
-  /** Resolves when no call into our wrappers is running, or after `maxMs`; true when drained. */
-  drained(maxMs: number): Promise<boolean> {
-    if (this.#inFlight === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), maxMs);
-      this.#idle.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
-  }
-
-  #track(result: unknown): unknown {
-    if (!(result instanceof Promise)) return result;
-    this.#inFlight++;
-    const done = () => {
-      if (--this.#inFlight > 0) return;
-      for (const wake of this.#idle.splice(0)) wake();
-    };
-    result.then(done, done);
-    return result;
   }
 
   get size(): number {

@@ -4,6 +4,8 @@ import { rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { retryWhileInUse } from '../flight/in-use';
+import { FileDigests } from '../store/file-digests';
+import type { FileDigest } from '../store/incoming';
 
 /** A file copy that settles once every byte is written (Node's `fs.promises.copyFile`). */
 export type FileCopy = (src: string, dst: string) => Promise<unknown>;
@@ -24,14 +26,6 @@ interface Seen {
   md5: string;
   /** performance.now() when the disk last showed it so. */
   checkedAt: number;
-}
-
-/** A source file as last hashed; a changed file is hashed again. */
-interface SourceDigest {
-  size: number;
-  ino: number;
-  mtimeMs: number;
-  md5: string;
 }
 
 const MD5_NAME = /^([0-9a-f]{32})(\.[^.]*)?$/i;
@@ -77,7 +71,8 @@ export class MediaCopies {
   /** When a destination was last found missing or wrong by someone else (a failed send). */
   readonly #forgotten = new LRUCache<string, number>({ max: 10_000 });
   /** Sources copied onto destinations whose name promises no md5 (video thumbnails). */
-  readonly #sources = new LRUCache<string, SourceDigest>({ max: 1_000 });
+  /** Sources whose md5 a destination name does not give (thumbnails), hashed once per identity. */
+  readonly #sources = new FileDigests();
   #copies = 0;
 
   constructor(copy: FileCopy) {
@@ -130,10 +125,12 @@ export class MediaCopies {
   }
 
   async #ensure(src: string, dst: string, knownSize: number | undefined): Promise<CopyOutcome> {
-    const size = knownSize ?? (await stat(src)).size;
     // Where the name promises no md5 (a video thumbnail `<md5>_0.png`), the bytes to find
     // there are the source's own: a same-size file may be another picture.
-    const expected = md5Named(dst) ?? (await this.#sourceMd5(src));
+    const named = md5Named(dst);
+    const source = named === undefined ? await this.#sourceDigest(src) : undefined;
+    const size = knownSize ?? source?.size ?? (await stat(src)).size;
+    const expected = named ?? (source as FileDigest).md5;
     if (await this.#isGood(dst, size, expected)) return 'present';
     for (let attempt = 1; ; attempt++) {
       try {
@@ -191,15 +188,13 @@ export class MediaCopies {
     return true;
   }
 
-  /** The md5 of `src`, hashed again only when the file changed. */
-  async #sourceMd5(src: string): Promise<string> {
-    const now = await stat(src);
-    const known = this.#sources.get(src);
-    if (known && known.size === now.size && known.ino === now.ino && known.mtimeMs === now.mtimeMs) return known.md5;
-    const md5 = await md5Of(src);
-    this.#sources.set(src, { size: now.size, ino: now.ino, mtimeMs: now.mtimeMs, md5 });
-    return md5;
+  /** `src`'s digest (FileDigests: read once per device, inode, size and mtime); ENOENT when it is no file. */
+  async #sourceDigest(src: string): Promise<FileDigest> {
+    const digest = await this.#sources.of(src);
+    if (digest) return digest;
+    throw Object.assign(new Error(`ENOENT: no such file, ${src}`), { code: 'ENOENT' });
   }
+
 }
 
 /** The md5 a media path is named by (`<md5>.<ext>`), lower case, or undefined. */

@@ -12,11 +12,17 @@ export const STORE_MARK = 'media-store.json';
 
 const TAG = '[0-9a-f]{8}-\\d+-\\d+';
 const HASH = '[0-9a-f]{64}';
+/**
+ * An extension as npm file-type names content (sniff.ts): one or two dotted parts, mixed case
+ * (`.png`, `.parquet`, `.Z`, `.tar.gz`). A content or meta name must fit every one it can give,
+ * or the sweep would neither count nor trim that content.
+ */
+const EXT_PART = '(?:\\.[A-Za-z0-9]{1,8}){1,2}';
 /** An extension sniffed from magic bytes ('' when unknown), as meta.ts accepts it. */
-export const EXT = /^(\.[a-z0-9]{1,5})?$/;
+export const EXT = new RegExp(`^(${EXT_PART})?$`);
 const TEMP_NAME = new RegExp(`^${TAG}\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp$`);
 const MARKER_NAME = new RegExp(`^${TAG}\\.[0-9a-f]{8}$`);
-const CONTENT_NAME = new RegExp(`^(${HASH})(\\.[a-z0-9]{1,5})?$`);
+const CONTENT_NAME = new RegExp(`^(${HASH})(${EXT_PART})?$`);
 const META_NAME = new RegExp(`^(${HASH})\\.json$`);
 const SHARD = /^[0-9a-f]{2}$/;
 const HASH_ONLY = new RegExp(`^${HASH}$`);

@@ -86,6 +86,7 @@ export class MediaProxy {
       files: this.files,
       paths,
       rewriting: () => this.rewrite.active,
+      fetchesUrls: media.urlCache.enabled,
       fallback: (reason, detail) => {
         this.stats.media.fallback(reason);
         if (reported.has(reason)) return;

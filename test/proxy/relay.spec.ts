@@ -59,6 +59,7 @@ describe('proxy/send relay', function () {
       files,
       paths,
       rewriting: () => rewrite.active,
+      fetchesUrls: true,
       fallback: (reason) => fallbacks.push(reason),
       logger: silentLogger,
     });

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NCWebsocket, Structs } from 'node-napcat-ts';
+import { DEFAULT_CONFIG } from '../../src/config/defaults';
 import { startImageServer, type ImageServer } from '../../bench/harness/image-server';
 import { createHost, makePng, type Host } from '../host';
 import { proxyInFront, type ProxyFixture, type ProxyOptions } from './support';
@@ -67,6 +68,15 @@ describe('proxy: rewriting to the shared store', function () {
     expect(await sendAll(images.urlOf(0), 12)).to.deep.equal(Array(12).fill('ok'));
     expect(images.requests, 'downloads from the image host').to.equal(1);
     expect(host.counters.downloads, 'NapCat downloads').to.equal(0);
+    expect(host.counters.overlappingCopies).to.equal(0);
+  });
+
+  it('URL media with urlCache.enabled false: the proxy fetches nothing even while rewriting, NapCat downloads as usual', async () => {
+    images = await startImageServer([makePng({ bytes: 80_000, seed: 105 })]);
+    await setUp({ media: { urlCache: { ...DEFAULT_CONFIG.urlCache, enabled: false } } });
+    expect(await sendAll(images.urlOf(0), 12)).to.deep.equal(Array(12).fill('ok'));
+    expect(fixture.proxy.urls.downloads, 'proxy downloads').to.equal(0);
+    expect(host.counters.downloads, 'NapCat downloads').to.equal(12);
     expect(host.counters.overlappingCopies).to.equal(0);
   });
 

@@ -47,6 +47,8 @@ export interface PlannerDeps {
   paths: PathMap;
   /** Whether a rewrite can use store files now (URLs are fetched only then). */
   rewriting: () => boolean;
+  /** `urlCache.enabled`: off, every URL goes on as it came and NapCat downloads it, as in the plugin. */
+  fetchesUrls: boolean;
   /** A fault of ours, once per reason: the medium goes on as it came. */
   fallback: (reason: string, detail: string) => void;
   logger: Logger;
@@ -87,7 +89,7 @@ export class SendPlanner {
       case 'base64':
         return this.#stored(slot, ref, plan, () => this.#deps.store.putBase64(ref.base64));
       case 'url':
-        if (!this.#deps.rewriting()) return `url:${ref.url}`;
+        if (!this.#deps.fetchesUrls || !this.#deps.rewriting()) return `url:${ref.url}`;
         return (await this.#stored(slot, ref, plan, () => this.#deps.urls.fetch(ref.url))) ?? `url:${ref.url}`;
       case 'file':
         return this.#fileKey(this.#deps.paths.toHost(ref.path), ref.path, plan);

@@ -1,3 +1,5 @@
+import { shortUrl } from '../http/errors';
+
 // Every failure the plugin (or the proxy) reports, with a way out: what happened and what to
 // do, Chinese first with English beside, and NapCat's own text kept whole at the END, because
 // bots match on it (`rich media transfer failed`, `Timeout`). All but CACHE_UNUSABLE are the
@@ -121,17 +123,17 @@ export type UrlFailure =
 
 export function urlFailed(p: { url: string; failure: UrlFailure; napcat: string }): string {
   const f = p.failure;
+  const status = f.kind === 'status' ? `HTTP ${f.status}${f.statusText ? ` ${f.statusText}` : ''}` : '';
   const detail =
     f.kind === 'status'
-      ? { zh: `HTTP ${f.status}${f.statusText ? ` ${f.statusText}` : ''}`, en: `HTTP ${f.status}${f.statusText ? ` ${f.statusText}` : ''}` }
+      ? { zh: status, en: status }
       : f.kind === 'timeout'
         ? { zh: `${f.seconds} 秒内未下载完`, en: `timed out after ${f.seconds} s` }
         : f.kind === 'network'
           ? { zh: `网络错误 ${f.errno}`, en: `network error ${f.errno}` }
           : { zh: '重定向次数过多', en: 'too many redirects' };
   // Once, in the first half: a URL can be long, and both readers recognise it.
-  const url = p.url.length > 200 ? `${p.url.slice(0, 200)}…` : p.url;
-  return compose('URL_FAILED', { zh: `${detail.zh}（${url}）`, en: detail.en }, p.napcat);
+  return compose('URL_FAILED', { zh: `${detail.zh}（${shortUrl(p.url)}）`, en: detail.en }, p.napcat);
 }
 
 /** `meanwhile` says what the plugin does instead, e.g. NapCat's own path. */

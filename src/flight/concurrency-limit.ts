@@ -126,7 +126,7 @@ export class WaitTimeoutError extends Error {
   }
 }
 
-function checkMax(max: number): number {
+export function checkMax(max: number): number {
   if (!Number.isInteger(max) || max < 1) {
     throw new RangeError(`并发上限必须是正整数 / concurrency limit must be a positive integer, got ${max}`);
   }

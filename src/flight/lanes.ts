@@ -1,3 +1,4 @@
+import { checkMax } from './concurrency-limit';
 import type { AttemptOutcome } from './retry';
 
 export interface LanesOptions {
@@ -229,9 +230,3 @@ export class Lanes {
   }
 }
 
-function checkMax(max: number): number {
-  if (!Number.isInteger(max) || max < 1) {
-    throw new RangeError(`并发上限必须是正整数 / concurrency limit must be a positive integer, got ${max}`);
-  }
-  return max;
-}

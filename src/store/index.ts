@@ -4,5 +4,3 @@ export type { MediaStoreOptions } from './options';
 export type { Lease, MediaInfo, StoreStats } from './types';
 export { StoreError, type StoreErrorCode } from './errors';
 export type { StoreFs, StoreFileHandle } from './store-fs';
-export { sniffExtension } from './sniff';
-export { decodeBase64 } from './base64';

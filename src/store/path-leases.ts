@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { silentLogger, type Logger } from '../logger';
+import { errnoOf } from './errors';
 
 export interface PathLeasesOptions {
   /**
@@ -235,7 +236,7 @@ export class PathLeases {
       return;
     }
     if (!outcome.ok) {
-      const code = codeOf(outcome.error);
+      const code = errnoOf(outcome.error);
       if ((code === 'EBUSY' || code === 'EPERM' || code === 'EACCES') && retry < this.#busyRetries && !this.#closed) {
         const delay = Math.min(MAX_BUSY_DELAY_MS, this.#busyRetryDelayMs * 2 ** retry);
         entry.timer = setTimeout(() => this.#delete(key, entry, retry + 1), delay).unref();
@@ -253,10 +254,6 @@ function cancelTimer(entry: PathEntry): void {
   if (entry.timer !== undefined) clearTimeout(entry.timer);
   entry.timer = undefined;
   entry.idleSince = undefined;
-}
-
-function codeOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }
 
 function checkDelay(ms: number): number {

@@ -10,7 +10,7 @@ import { sendTimedOut, uploadStillFailing } from '../../errors/catalog';
 import { Lanes } from '../../flight/lanes';
 import type { Pacer } from '../../flight/pacing';
 import { RetryPolicy } from '../../flight/retry';
-import { isRetryableSendError } from '../../flight/retryable';
+import { isNapCatTimeout, isRetryableSendError } from '../../flight/retryable';
 import type { Logger } from '../../logger';
 import type { NapcatTimeout } from '../config/settings';
 import { laneHoldMs, napcatSendTimeoutMs } from '../napcat-timeout';
@@ -21,7 +21,6 @@ import { BadMediaError, type Rewrite, type SendPlan, type SendPlanner } from './
 
 // NapCat's overall send timer (core/apis/msg.ts): `Timeout: NTEvent …`. The same test as
 // src/flight/retryable.ts makes before refusing to retry.
-const NAPCAT_TIMEOUT = /\bTimeout:/;
 
 export interface SendRequest {
   /** As the bot wrote it (`send_group_msg_async` stays so). */
@@ -127,7 +126,7 @@ export class SendRelay {
     const reply = await this.#deps.retry().withRetry(
       () => {
         attempts++;
-        return lanes.run(plan.keys, holdMs, attempt, (o) => o.ok && isFailed(o.value) && NAPCAT_TIMEOUT.test(messageOf(o.value)), signal);
+        return lanes.run(plan.keys, holdMs, attempt, (o) => o.ok && isFailed(o.value) && isNapCatTimeout(messageOf(o.value)), signal);
       },
       {
         isRetryable: (o) => o.ok && isFailed(o.value) && isRetryableSendError(messageOf(o.value)),
@@ -150,7 +149,7 @@ export class SendRelay {
       // The proxy cannot look at the file NTQQ reads (NapCat's own copy): never claimed verified.
       stats.media.failed('UPLOAD_FAILED');
       message = uploadStillFailing({ attempts, verified: false, napcat });
-    } else if (NAPCAT_TIMEOUT.test(napcat)) {
+    } else if (isNapCatTimeout(napcat)) {
       stats.media.failed('SEND_TIMEOUT');
       const timeoutMs = napcatSendTimeoutMs(this.#deps.napcatTimeout(), plan.bytes, request.params.timeout);
       message = sendTimedOut({ timeoutMs, napcat });
@@ -184,6 +183,6 @@ export class SendRelay {
 function failureReason(reply: OneBotReply): string {
   const message = messageOf(reply);
   if (isRetryableSendError(message)) return 'RICH_MEDIA_TRANSFER_FAILED';
-  if (NAPCAT_TIMEOUT.test(message)) return 'TIMEOUT';
+  if (isNapCatTimeout(message)) return 'TIMEOUT';
   return `RETCODE_${reply.retcode}`;
 }

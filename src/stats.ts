@@ -2,6 +2,7 @@
 // authenticated /stats route. Memory is fixed: a log-bucket histogram instead of a sample
 // array, and a cap on distinct failure/fallback reasons and on contents tracked.
 import { CATALOG, type FailureCategory } from './errors/catalog';
+import type { UrlFetch } from './http';
 
 /** Monotonic counters, all starting at 0. */
 export interface Counters {
@@ -177,6 +178,12 @@ export class MediaStats {
     this.#contents.delete(content);
     this.#contents.set(content, entry);
     if (this.#contents.size > MAX_CONTENTS) this.#contents.delete(this.#contents.keys().next().value as string);
+  }
+
+  /** A URL answered through the HTTP cache (plugin and proxy alike): how, and the bytes it spared. */
+  urlFetched({ outcome, bytesSaved }: Pick<UrlFetch, 'outcome' | 'bytesSaved'>): void {
+    this.add(outcome === 'hit' ? 'urlHits' : outcome === 'revalidated' ? 'urlRevalidations' : outcome === 'shared' ? 'urlShared' : 'urlDownloads');
+    this.add('urlBytesNotDownloaded', bytesSaved);
   }
 
   /** A send took its pacing token after `waitMs` (pacing on). */

@@ -40,16 +40,10 @@ export class UrlDownloads {
     } catch (error) {
       return this.#failed(url, error, napcat);
     }
-    this.#count(fetched);
+    this.#deps.stats.urlFetched(fetched);
     // The download stands in for NapCat's own; only the store put is time we added.
     this.#deps.latency.resolved(fetched.lease.media.path, fetched.storeMs);
     return handOver(fetched.lease);
-  }
-
-  #count({ outcome, bytesSaved }: UrlFetch): void {
-    const stats = this.#deps.stats;
-    stats.add(outcome === 'hit' ? 'urlHits' : outcome === 'revalidated' ? 'urlRevalidations' : outcome === 'shared' ? 'urlShared' : 'urlDownloads');
-    stats.add('urlBytesNotDownloaded', bytesSaved);
   }
 
   #failed(url: string, error: unknown, napcat: () => Promise<unknown>): Promise<unknown> {

@@ -71,7 +71,7 @@ export class MediaProxy {
     this.stats.media.gauge('pacingWaitMs', () => pacer.currentWaitMs());
     const paths = new PathMap(proxy.napcatPathMap);
     this.rewrite = new RewritePolicy({ mode: proxy.rewrite, paths, storeDir, logger: this.#logger });
-    this.urls = new CachedUrlMedia(store, () => media);
+    this.urls = new CachedUrlMedia(store, () => media, this.stats.media);
     this.stats.wire({
       store: () => store.stats(),
       lanes: () => this.lanes.stats(),

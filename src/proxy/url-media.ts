@@ -4,6 +4,7 @@
 // the rules the plugin follows, and a random-image endpoint still gives a new picture per send.
 import type { MediaCacheConfig } from '../config';
 import { UrlCache } from '../http';
+import type { MediaStats } from '../stats';
 import type { MediaStore } from '../store';
 import type { Lease } from '../store/types';
 
@@ -15,12 +16,15 @@ export interface UrlMedia {
 export class CachedUrlMedia implements UrlMedia {
   readonly #cache: UrlCache;
   readonly #config: () => Readonly<MediaCacheConfig>;
+  readonly #stats: MediaStats | undefined;
   /** Bodies actually downloaded (not answered from the cache, a 304 or a shared download). */
   downloads = 0;
 
-  constructor(store: MediaStore, config: () => Readonly<MediaCacheConfig>) {
+  /** `stats`: the status page's URL counters, counted as the plugin counts them. */
+  constructor(store: MediaStore, config: () => Readonly<MediaCacheConfig>, stats?: MediaStats) {
     this.#cache = new UrlCache(store);
     this.#config = config;
+    this.#stats = stats;
   }
 
   async fetch(url: string): Promise<Lease> {
@@ -31,6 +35,7 @@ export class CachedUrlMedia implements UrlMedia {
       rules: config.urlCache.rules,
     });
     if (fetched.outcome === 'downloaded') this.downloads++;
+    this.#stats?.urlFetched(fetched);
     return fetched.lease;
   }
 }

@@ -69,6 +69,10 @@ describe('proxy: rewriting to the shared store', function () {
     expect(images.requests, 'downloads from the image host').to.equal(1);
     expect(host.counters.downloads, 'NapCat downloads').to.equal(0);
     expect(host.counters.overlappingCopies).to.equal(0);
+    // The status page's URL cards, counted as the plugin counts them.
+    const url = fixture.proxy.stats.media.snapshot().url;
+    expect(url.downloads, 'url.downloads').to.equal(1);
+    expect(url.hits + url.shared + url.revalidated, 'answered without a download').to.equal(11);
   });
 
   it('URL media with urlCache.enabled false: the proxy fetches nothing even while rewriting, NapCat downloads as usual', async () => {

@@ -12,6 +12,8 @@ import type { HttpResponse, RequestHeaders } from './response';
 import { requestOnce, transportError } from './transport';
 import { UrlFlight, type FlightHead, type FlightTarget } from './url-flight';
 
+const NO_RULES: readonly FreshnessRule[] = Object.freeze([]);
+
 /** What the cache needs of the store: put bytes, and lease content it already has. */
 export interface ContentStore {
   putBytes(bytes: Uint8Array): Promise<Lease>;
@@ -77,13 +79,25 @@ const POLICY_OPTIONS = { shared: false } as const;
 export class UrlCache {
   readonly #store: ContentStore;
   readonly #index: LRUCache<string, Stored[]>;
+  readonly #compiledRules: WeakMap<readonly FreshnessRule[], FreshnessRules>;
   readonly #flights = new Map<string, UrlFlight>();
   readonly #now: () => number;
 
   constructor(store: ContentStore, options: UrlCacheOptions = {}) {
     this.#store = store;
     this.#index = new LRUCache({ max: options.maxUrls ?? 1000 });
+    this.#compiledRules = new WeakMap();
     this.#now = options.now ?? (() => Date.now());
+  }
+
+  /**
+   * The compiled form of a rules list, compiled once per list: config lists are replaced, never
+   * changed in place, so the array itself is the key (up to 100 globs, not per fetch).
+   */
+  #rulesFor(rules: readonly FreshnessRule[]): FreshnessRules {
+    let compiled = this.#compiledRules.get(rules);
+    if (!compiled) this.#compiledRules.set(rules, (compiled = new FreshnessRules(rules)));
+    return compiled;
   }
 
   /** A lease on the URL's content, or a UrlFetchError (or the store's own error, passed on as it is). */
@@ -92,7 +106,7 @@ export class UrlCache {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), options.timeoutMs);
     try {
-      return await this.#fetch(url, { options, signal: abort.signal, rules: new FreshnessRules(options.rules ?? []), hops: 0 });
+      return await this.#fetch(url, { options, signal: abort.signal, rules: this.#rulesFor(options.rules ?? NO_RULES), hops: 0 });
     } finally {
       clearTimeout(timer);
     }

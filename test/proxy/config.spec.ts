@@ -49,6 +49,16 @@ describe('proxy config', () => {
     expect(tokenLine).to.not.include('secret');
   });
 
+  it('a top-level "__proto__" in the file is reported and ignored like any unknown key, as in the plugin', async () => {
+    const loaded = await loadProxyConfig(['--config', '/p.json', '--upstream', 'ws://h:1'], files({
+      '/p.json': '{"__proto__": {"maxConcurrentUploads": 7, "enabled": false}}',
+    }));
+    const lines = loaded.problems.map(describeProblem);
+    expect(lines.some((l) => l.startsWith('/p.json: __proto__: ') && l.includes('unknown')), lines.join('\n')).to.equal(true);
+    expect(loaded.config.media.maxConcurrentUploads).to.not.equal(7);
+    expect(loaded.config.media.enabled).to.equal(true);
+  });
+
   it('needs exactly one of --upstream and --reverse', async () => {
     expect((await loadProxyConfig([])).problems.map((p) => p.path)).to.deep.equal(['upstream']);
     const both = await loadProxyConfig(['--upstream', 'ws://a:1', '--reverse', 'ws://b:2']);

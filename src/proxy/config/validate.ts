@@ -20,8 +20,10 @@ export function applyProxyLayer(base: ProxyConfig, raw: unknown, source: string)
       problems: [{ source, kind: 'malformed', path: '', message: '顶层必须是 JSON 对象 / top level must be a JSON object' }],
     };
   }
-  const own: Record<string, unknown> = {};
-  const shared: Record<string, unknown> = {};
+  // Without a prototype: a "__proto__" key (JSON.parse makes it an own key) stays a key, and the
+  // plugin's validator reports it as unknown, instead of it setting the object's prototype.
+  const own: Record<string, unknown> = Object.create(null);
+  const shared: Record<string, unknown> = Object.create(null);
   for (const [key, value] of Object.entries(raw)) {
     const head = key.split('.')[0];
     if (OWN_KEYS.has(head)) own[key] = value;

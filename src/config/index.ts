@@ -9,7 +9,7 @@ export {
   type UrlRule,
 } from './defaults';
 export { FIELDS, type FieldPath, type FieldValue } from './fields';
-export { applyLayer, describeProblem, type ConfigProblem } from './validate';
+export { applyLayer, describeProblem, isPlainObject, show, type ConfigProblem } from './validate';
 export { resolveLayers, type FieldSources, type Layer, type LayerId, type ResolvedConfig } from './layers';
 export { loadConfig, type ConfigLocation } from './load';
 export { saveWebUiConfig, diffFromLower, type SavedConfig } from './save';

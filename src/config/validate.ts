@@ -169,11 +169,12 @@ function unknownKey(source: string, key: string): ConfigProblem {
   return { source, kind: 'unknown', path: key, message: '未知配置项，已忽略 / unknown key, ignored' };
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function show(v: unknown): string {
+/** A value as a problem line shows it: JSON, cut to 60 characters. */
+export function show(v: unknown): string {
   if (v === undefined) return 'undefined';
   const text = JSON.stringify(v) ?? String(v);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;

@@ -2,7 +2,7 @@
 // own keys are checked here, every other key goes to the plugin's validator (src/config),
 // so the shared settings accept exactly what the plugin accepts. Problems name the source
 // and the field, as the plugin's do.
-import { applyLayer, type ConfigProblem } from '../../config';
+import { applyLayer, isPlainObject, show, type ConfigProblem } from '../../config';
 import { cloneSettings, type ProxyConfig, type ProxySettings } from './settings';
 
 const OWN_KEYS = new Set(['upstream', 'reverse', 'listen', 'token', 'upstreamToken', 'napcatPathMap', 'rewrite', 'napcatTimeout']);
@@ -14,7 +14,7 @@ export interface ProxyLayerResult {
 }
 
 export function applyProxyLayer(base: ProxyConfig, raw: unknown, source: string): ProxyLayerResult {
-  if (!isObject(raw)) {
+  if (!isPlainObject(raw)) {
     return {
       config: base,
       problems: [{ source, kind: 'malformed', path: '', message: '顶层必须是 JSON 对象 / top level must be a JSON object' }],
@@ -82,7 +82,7 @@ function applyTimeout(
   unknown: (path: string) => void,
 ): void {
   const entries: Array<[string, unknown]> =
-    key === 'napcatTimeout' ? (isObject(value) ? Object.entries(value) : [['', value]]) : [[key.slice('napcatTimeout.'.length), value]];
+    key === 'napcatTimeout' ? (isPlainObject(value) ? Object.entries(value) : [['', value]]) : [[key.slice('napcatTimeout.'.length), value]];
   for (const [sub, v] of entries) {
     const path = `napcatTimeout${sub ? `.${sub}` : ''}`;
     if (sub === '') {
@@ -127,12 +127,3 @@ export function pathPair(value: unknown): { host: string; napcat: string } | und
   return absolute(host) && absolute(napcat) ? { host, napcat } : undefined;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function show(v: unknown): string {
-  if (v === undefined) return 'undefined';
-  const text = JSON.stringify(v) ?? String(v);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}

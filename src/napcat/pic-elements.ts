@@ -79,10 +79,12 @@ export function picElementHook(deps: HookDeps): MethodHandler {
     return element;
   };
   return async (original, self, args) => {
+    const context = args[0];
+    const before = isSendContext(context) ? context.deleteAfterSentFiles.length : 0;
     const element = await build(original, self, args);
     // The media path is on NapCat's deletion list: NapCat means to delete it (ManagedPaths).
-    const context = args[0];
-    if (isSendContext(context)) deps.managed.noteQueued(context.deleteAfterSentFiles);
+    // Only what was added since this call began: a message of n pictures notes n paths, not n².
+    if (isSendContext(context)) deps.managed.noteQueued(context.deleteAfterSentFiles.slice(before));
     return element;
   };
 }

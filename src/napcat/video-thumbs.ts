@@ -45,12 +45,14 @@ export function videoElementHook(deps: HookDeps): MethodHandler {
     let lane = lanes.get(key);
     if (!lane) lanes.set(key, (lane = { mutex: new Mutex(), users: 0 }));
     lane.users++;
+    const context = args[0];
+    const before = isSendContext(context) ? context.deleteAfterSentFiles.length : 0;
     try {
       const call = await privateArgs(deps, args);
       const element = await lane.mutex.runExclusive(() => original.apply(self, call));
-      const context = args[0];
-      // The media path and thumbnail NapCat put on its deletion list are NapCat's to delete (ManagedPaths).
-      if (isSendContext(context)) deps.managed.noteQueued(context.deleteAfterSentFiles);
+      // The media path and thumbnail NapCat put on its deletion list are NapCat's to delete
+      // (ManagedPaths); only what was added since this call began.
+      if (isSendContext(context)) deps.managed.noteQueued(context.deleteAfterSentFiles.slice(before));
       try {
         for (const thumb of thumbsOf(element)) {
           deps.scopes.hold(deps.pathLeases.acquire(thumb), thumb);

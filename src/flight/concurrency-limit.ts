@@ -24,7 +24,7 @@ export class ConcurrencyLimit {
    * bounds how many start within any `holdMs`, not how many run.
    */
   async run<T>(fn: () => Promise<T>, maxWaitMs?: number, holdMs?: number): Promise<T> {
-    await this.#enter(maxWaitMs);
+    if (!this.#tryEnter()) await this.#enter(maxWaitMs);
     let held = true;
     const slot: HeldSlot | undefined = holdMs === undefined ? undefined : { until: performance.now() + holdMs, leave: () => leave() };
     const leave = () => {
@@ -66,11 +66,15 @@ export class ConcurrencyLimit {
     return this.#queue.length;
   }
 
+  /** Takes a free slot now if there is one and nobody waits for it. */
+  #tryEnter(): boolean {
+    if (this.#active >= this.#max || this.#queue.length > 0) return false;
+    this.#active++;
+    return true;
+  }
+
+  /** Waits for a slot (FIFO); #tryEnter has just found none free. */
   #enter(maxWaitMs: number | undefined): Promise<void> {
-    if (this.#active < this.#max && this.#queue.length === 0) {
-      this.#active++;
-      return Promise.resolve();
-    }
     if (maxWaitMs !== undefined && maxWaitMs <= 0) return Promise.reject(new WaitTimeoutError());
     this.#armHoldTimer();
     return new Promise((resolve, reject) => {

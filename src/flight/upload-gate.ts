@@ -131,6 +131,11 @@ export class UploadGate {
     let outcome: Outcome = 'abandoned';
     try {
       for (const key of sorted) {
+        // A confirmed key goes straight through, without a turn of the event loop.
+        if (this.isConfirmed(key)) {
+          this.#passed++;
+          continue;
+        }
         const release = await this.#claim(key, options.deadline);
         if (release) leading.push({ key, release });
       }
@@ -198,12 +203,8 @@ export class UploadGate {
     };
   }
 
-  /** Returns a releaser when this send leads `key` (alone or together), nothing when it may go straight through. */
+  /** For a key not confirmed: a releaser when this send leads `key` (alone or together), nothing when it followed a leader that succeeded. */
   async #claim(key: string, deadline: number | undefined): Promise<((outcome: Outcome) => void) | undefined> {
-    if (this.isConfirmed(key)) {
-      this.#passed++;
-      return undefined;
-    }
     let lane = this.#lanes.get(key);
     if (!lane) {
       lane = { leading: false, together: false, running: 0, waiters: [] };

@@ -9,6 +9,8 @@ export interface PlacedMedia {
   size?: number;
 }
 
+const MAX_KEYS = 1_000;
+
 /**
  * The files the plugin manages: store files it handed to NapCat, NTQQ media paths and video
  * thumbnails it leases. NapCat must never queue these for deletion (its queue is keyed by
@@ -26,41 +28,61 @@ export class ManagedPaths {
   readonly #others = new LRUCache<string, true>({ max: 10_000 });
   /** Paths seen on one of NapCat's deletion lists: NapCat would delete them. */
   readonly #queued = new LRUCache<string, true>({ max: 10_000 });
+  /** path.normalize of the paths met lately: every send asks about the same few several times. */
+  readonly #keys = new Map<string, string>();
+
+  #key(file: string): string {
+    let key = this.#keys.get(file);
+    if (key === undefined) {
+      if (this.#keys.size >= MAX_KEYS) this.#keys.clear();
+      key = path.normalize(file);
+      this.#keys.set(file, key);
+    }
+    return key;
+  }
 
   addStoreFile(media: MediaInfo): void {
-    this.#storeFiles.set(path.normalize(media.path), media);
+    const key = this.#key(media.path);
+    // A get refreshes recency as a set would, at a fraction of its cost.
+    if (this.#storeFiles.get(key) !== media) this.#storeFiles.set(key, media);
   }
 
   storeFile(file: string): MediaInfo | undefined {
-    return this.#storeFiles.get(path.normalize(file));
+    return this.#storeFiles.get(this.#key(file));
   }
 
   addPlaced(mediaPath: string, from: PlacedMedia): void {
-    this.#placed.set(path.normalize(mediaPath), from);
+    const key = this.#key(mediaPath);
+    const known = this.#placed.get(key);
+    if (known?.src !== from.src || known.size !== from.size) this.#placed.set(key, from);
   }
 
   placed(mediaPath: string): PlacedMedia | undefined {
-    return this.#placed.get(path.normalize(mediaPath));
+    return this.#placed.get(this.#key(mediaPath));
   }
 
   /** A leased file that is neither a store file nor a placed copy (a thumbnail). */
   addOther(file: string): void {
-    this.#others.set(path.normalize(file), true);
+    this.#others.set(this.#key(file), true);
   }
 
   has(file: string): boolean {
-    const key = path.normalize(file);
+    const key = this.#key(file);
     return this.#storeFiles.has(key) || this.#placed.has(key) || this.#others.has(key);
   }
 
   /** Notes every path on a deletion list NapCat's code filled (a builder's `deleteAfterSentFiles`). */
   noteQueued(list: readonly unknown[]): void {
-    for (const file of list) if (typeof file === 'string') this.#queued.set(path.normalize(file), true);
+    for (const file of list) if (typeof file === 'string') this.#noteQueued(this.#key(file));
+  }
+
+  #noteQueued(key: string): void {
+    if (!this.#queued.get(key)) this.#queued.set(key, true);
   }
 
   /** Whether NapCat would delete `file` after its send: the only paths the plugin may delete. */
   napcatDeletes(file: string): boolean {
-    return this.#queued.has(path.normalize(file));
+    return this.#queued.has(this.#key(file));
   }
 
   /** Removes managed paths from NapCat's deletion list in place (noting them as NapCat's to delete); returns how many. */
@@ -68,7 +90,7 @@ export class ManagedPaths {
     let kept = 0;
     for (const file of list) {
       if (typeof file !== 'string' || !this.has(file)) list[kept++] = file;
-      else this.#queued.set(path.normalize(file), true);
+      else this.#noteQueued(this.#key(file));
     }
     const removed = list.length - kept;
     list.length = kept;

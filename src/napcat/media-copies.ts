@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync, type Stats } from 'node:fs';
 import { rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { LRUCache } from 'lru-cache';
@@ -24,6 +24,8 @@ interface Seen {
   mtimeMs: number;
   /** The md5 of the bytes found or placed there. */
   md5: string;
+  /** That md5 is the one the destination's name gives (not a source's, as for a thumbnail). */
+  byName: boolean;
   /** performance.now() when the disk last showed it so. */
   checkedAt: number;
 }
@@ -93,8 +95,7 @@ export class MediaCopies {
    * reaches NTQQ (the send gate does, before every attempt).
    */
   async ensure(src: string, dst: string, size?: number, trustMs = 0): Promise<CopyOutcome> {
-    const seen = trustMs > 0 && md5Named(dst) && !this.#flights.has(dst) ? this.#seen.get(dst) : undefined;
-    if (seen && performance.now() - seen.checkedAt < trustMs && (size === undefined || seen.size === size)) return 'present';
+    if (this.trusted(dst, size, trustMs)) return 'present';
     for (;;) {
       const running = this.#flights.get(dst);
       if (!running) break;
@@ -116,6 +117,38 @@ export class MediaCopies {
   }
 
   /**
+   * Whether `dst`, md5-named, was found good (with `size` bytes when given) less than `trustMs`
+   * ago and not forgotten since, with no check of it running: what `ensure` answers without
+   * looking at the disk. Synchronous, so a caller can skip the whole async `ensure`.
+   */
+  trusted(dst: string, size: number | undefined, trustMs: number): boolean {
+    if (trustMs <= 0 || this.#flights.has(dst)) return false;
+    const seen = this.#seen.get(dst);
+    return seen !== undefined && performance.now() - seen.checkedAt < trustMs && (size === undefined || seen.size === size) && seen.byName;
+  }
+
+  /**
+   * Whether `dst`, md5-named, is right now the very file we last found good there: one
+   * synchronous stat shows the same size, inode and mtime (so the same bytes, hashed then),
+   * and no check of it is running. False means only "not known this way": `ensure` looks.
+   * Nothing on this thread can change the file between this and a call in the same turn.
+   */
+  confirmNow(dst: string, size: number): boolean {
+    if (this.#flights.has(dst)) return false;
+    const seen = this.#seen.get(dst);
+    if (seen === undefined || !seen.byName || seen.size !== size) return false;
+    let now: Stats | undefined;
+    try {
+      now = statSync(dst, { throwIfNoEntry: false });
+    } catch {
+      return false; // EPERM on a delete-pending name (Windows), …: ensure finds out what it is
+    }
+    if (!now || now.size !== seen.size || now.ino !== seen.ino || now.mtimeMs !== seen.mtimeMs) return false;
+    seen.checkedAt = performance.now();
+    return true;
+  }
+
+  /**
    * Forgets what we knew of `dst` (a send found it missing or wrong): the next ensure checks
    * the disk again and joins no check that began before this call.
    */
@@ -131,7 +164,8 @@ export class MediaCopies {
     const source = named === undefined ? await this.#sourceDigest(src) : undefined;
     const size = knownSize ?? source?.size ?? (await stat(src)).size;
     const expected = named ?? (source as FileDigest).md5;
-    if (await this.#isGood(dst, size, expected)) return 'present';
+    const byName = named !== undefined;
+    if (await this.#isGood(dst, size, expected, byName)) return 'present';
     for (let attempt = 1; ; attempt++) {
       try {
         await this.#place(src, dst, size, expected);
@@ -143,7 +177,7 @@ export class MediaCopies {
       }
     }
     const placed = await stat(dst);
-    this.#seen.set(dst, { size: placed.size, ino: placed.ino, mtimeMs: placed.mtimeMs, md5: expected, checkedAt: performance.now() });
+    this.#seen.set(dst, { size: placed.size, ino: placed.ino, mtimeMs: placed.mtimeMs, md5: expected, byName, checkedAt: performance.now() });
     return 'copied';
   }
 
@@ -171,7 +205,7 @@ export class MediaCopies {
   }
 
   /** True when `dst` exists with `size` bytes whose md5 is `expected` (unchanged since we last found so, or hashed now). */
-  async #isGood(dst: string, size: number, expected: string): Promise<boolean> {
+  async #isGood(dst: string, size: number, expected: string, byName: boolean): Promise<boolean> {
     const now = await stat(dst).catch(() => undefined);
     if (!now || now.size !== size) {
       this.#seen.delete(dst);
@@ -184,7 +218,7 @@ export class MediaCopies {
       return true;
     }
     if ((await md5Of(dst)) !== expected) return false;
-    this.#seen.set(dst, { size: now.size, ino: now.ino, mtimeMs: now.mtimeMs, md5: expected, checkedAt });
+    this.#seen.set(dst, { size: now.size, ino: now.ino, mtimeMs: now.mtimeMs, md5: expected, byName, checkedAt });
     return true;
   }
 

@@ -53,7 +53,8 @@ export class MediaResolver {
     let lease: Lease;
     const started = performance.now();
     try {
-      lease = await this.#deps.store.putBase64(ref.base64);
+      // Repeated text is answered without a turn of the event loop.
+      lease = this.#deps.store.hitBase64(ref.base64) ?? (await this.#deps.store.putBase64(ref.base64));
     } catch (error) {
       return this.#onPutError(error, segment, ref.base64, napcat);
     }

@@ -98,19 +98,24 @@ export class MediaUpload {
       file_uuid: '',
     });
     if (typeof mediaPath !== 'string' || !mediaPath) throw new Error(`媒体路径无效 / bad media path: ${String(mediaPath)}`);
-    await this.#leaseMedia(mediaPath, { src: media.path, size: media.size });
-    const outcome = await this.#deps.repair.ensureCopy(media, mediaPath, COPY_TRUST_MS);
+    const ready = this.#leaseMedia(mediaPath, { src: media.path, size: media.size });
+    if (ready) await ready;
+    const { copies, repair } = this.#deps;
+    const outcome = copies.trusted(mediaPath, media.size, COPY_TRUST_MS) ? 'present' : await repair.ensureCopy(media, mediaPath, COPY_TRUST_MS);
     this.#deps.stats.add(outcome === 'copied' ? 'ntqqCopiesMade' : 'ntqqCopiesAvoided');
     return { md5: media.md5, fileName, path: mediaPath, fileSize: media.size, ext };
   }
 
-  /** Leases `mediaPath` on the send; resolves once a deletion already under way has finished. */
-  async #leaseMedia(mediaPath: string, from: PlacedMedia): Promise<void> {
+  /**
+   * Leases `mediaPath` on the send. While a deletion of it is already under way, returns what
+   * resolves once it has finished; otherwise nothing (no await on the common path).
+   */
+  #leaseMedia(mediaPath: string, from: PlacedMedia): Promise<void> | undefined {
     const { pathLeases, scopes, managed } = this.#deps;
     const lease = pathLeases.acquire(mediaPath);
     scopes.hold(lease, mediaPath);
     managed.addPlaced(mediaPath, from);
-    await lease.ready;
+    return lease.deleting ? lease.ready : undefined;
   }
 
   async #napcatExt(media: MediaInfo): Promise<string | null> {

@@ -66,6 +66,15 @@ export class StoreHandle implements MediaSource {
     return this.#put((store) => store.putBase64(base64));
   }
 
+  /** The fast path of a put of repeated text; undefined (put it then) also while the store is not open. */
+  hitBase64(base64: string): Lease | undefined {
+    const store = this.#store;
+    if (!store) return undefined;
+    const lease = store.hitBase64(base64);
+    if (lease) this.#count(store.stats());
+    return lease;
+  }
+
   putBytes(bytes: Uint8Array): Promise<Lease> {
     return this.#put((store) => store.putBytes(bytes));
   }

@@ -157,18 +157,25 @@ export class MediaStore {
    * from outside, it is published again from this text).
    */
   async putBase64(text: string): Promise<Lease> {
+    return this.hitBase64(text) ?? this.leaseWhenReady(() => this.loadBase64(text));
+  }
+
+  /**
+   * putBase64's fast path alone, synchronously: a lease when this exact text was stored before
+   * and its file is still there, else undefined (then putBase64 decodes and stores it).
+   */
+  hitBase64(text: string): Lease | undefined {
     this.assertOpen();
     const known = this.base64.get(text);
     const entry = known && this.entries.get(known.hash);
-    if (known && entry && !entry.deleting) {
-      if (this.present(entry)) {
-        this.counters.fastPathHits++;
-        this.counters.bytesNotWritten += entry.info.size;
-        return this.lease(entry, known.text);
-      }
-      this.drop(entry);
+    if (!known || !entry || entry.deleting) return undefined;
+    if (this.present(entry)) {
+      this.counters.fastPathHits++;
+      this.counters.bytesNotWritten += entry.info.size;
+      return this.lease(entry, known.text);
     }
-    return this.leaseWhenReady(() => this.loadBase64(text));
+    this.drop(entry);
+    return undefined;
   }
 
   /** A new lease on content already in this process (its file checked by one stat), or undefined. */

@@ -32,6 +32,8 @@ export interface PathLease {
    * be called back, so create or verify the file only after this.
    */
   readonly ready: Promise<void>;
+  /** Whether a deletion of this path was in flight when it was leased (then wait for `ready`). */
+  readonly deleting: boolean;
   /** Idempotent. */
   release(): void;
 }
@@ -106,7 +108,16 @@ export class PathLeases {
     const record: LeaseRecord = { path: key, acquiredAt: this.#now(), released: false };
     entry.leases.add(record);
     this.#count++;
-    return { path: key, ready: entry.deleting ?? Promise.resolve(), release: () => this.#release(record) };
+    const deleting = entry.deleting;
+    return {
+      path: key,
+      // Made only when asked for: most callers look at `deleting` first.
+      get ready() {
+        return deleting ?? Promise.resolve();
+      },
+      deleting: deleting !== undefined,
+      release: () => this.#release(record),
+    };
   }
 
   /** True once close() has begun: acquire() then throws. */

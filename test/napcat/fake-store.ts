@@ -23,6 +23,11 @@ export class FakeStore implements MediaSource {
     return this.#put(Buffer.from(text, 'base64'));
   }
 
+  /** This stand-in has no fast path: every put goes through putBase64. */
+  hitBase64(): Lease | undefined {
+    return undefined;
+  }
+
   async putBytes(bytes: Uint8Array): Promise<Lease> {
     this.calls.putBytes++;
     if (this.fault) throw this.fault;

@@ -29,6 +29,7 @@ export function fakeDeps(config: Partial<MediaCacheConfig> = {}, options: FakeOp
   const scopes = new SendScopes({ logger: silentLogger, maxAgeMs: () => 60_000 });
   const store: MediaSource = options.store ?? {
     putBase64: () => Promise.reject(new Error('no store in this test')),
+    hitBase64: () => undefined,
     putBytes: () => Promise.reject(new Error('no store in this test')),
     putFile: () => Promise.reject(new Error('no store in this test')),
     acquire: () => undefined,

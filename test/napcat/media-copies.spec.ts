@@ -64,6 +64,51 @@ describe('MediaCopies', () => {
     expect(native).to.equal(4);
   });
 
+  it('confirmNow: true only while the file on disk is the very one last verified there, found by one stat', async () => {
+    const copies = new MediaCopies((a, b) => copyFile(a, b));
+    expect(copies.confirmNow(dst, bytes.length), 'never checked').to.equal(false);
+    await copies.ensure(src, dst, bytes.length);
+    expect(copies.confirmNow(dst, bytes.length)).to.equal(true);
+    expect(copies.confirmNow(dst, bytes.length + 1), 'another size asked for').to.equal(false);
+    // Rewritten with other bytes of the same size: a new mtime (or inode) is not the file we hashed.
+    await new Promise((r) => setTimeout(r, 5));
+    await writeFile(dst, Buffer.alloc(bytes.length, 1));
+    expect(copies.confirmNow(dst, bytes.length), 'rewritten').to.equal(false);
+    expect(await copies.ensure(src, dst, bytes.length)).to.equal('copied');
+    expect(copies.confirmNow(dst, bytes.length)).to.equal(true);
+    await unlink(dst);
+    expect(copies.confirmNow(dst, bytes.length), 'deleted').to.equal(false);
+    expect(await copies.ensure(src, dst, bytes.length)).to.equal('copied');
+    copies.forget(dst);
+    expect(copies.confirmNow(dst, bytes.length), 'forgotten').to.equal(false);
+  });
+
+  it('confirmNow and trusted never answer for a destination whose name holds no md5, nor while a check of it runs', async () => {
+    const thumb = path.join(dir, `${md5}_0.png`);
+    const copies = new MediaCopies((a, b) => copyFile(a, b));
+    await copies.ensure(src, thumb, bytes.length);
+    expect(copies.confirmNow(thumb, bytes.length), 'no md5 in the name').to.equal(false);
+    expect(copies.trusted(thumb, bytes.length, 60_000), 'no md5 in the name').to.equal(false);
+    await copies.ensure(src, dst, bytes.length);
+    expect(copies.trusted(dst, bytes.length, 60_000)).to.equal(true);
+    const running = copies.ensure(src, dst, bytes.length); // a check of dst begins now
+    expect(copies.confirmNow(dst, bytes.length), 'check running').to.equal(false);
+    expect(copies.trusted(dst, bytes.length, 60_000), 'check running').to.equal(false);
+    expect(await running).to.equal('present');
+    expect(copies.confirmNow(dst, bytes.length)).to.equal(true);
+  });
+
+  it('confirmNow answers false, never throws, when the stat itself fails (a name that is no path)', async () => {
+    const copies = new MediaCopies((a, b) => copyFile(a, b));
+    await copies.ensure(src, dst, bytes.length);
+    // Windows answers EPERM for a delete-pending name; here a stat that fails with ENOTDIR stands in.
+    await rm(dir, { recursive: true, force: true });
+    await writeFile(dir, 'a file where the folder was');
+    expect(() => copies.confirmNow(dst, bytes.length)).not.to.throw();
+    expect(copies.confirmNow(dst, bytes.length)).to.equal(false);
+    await rm(dir, { force: true });
+  });
+
   it('accepts a correct file it did not place (md5 from its name) without copying', async () => {
     await writeFile(dst, bytes);
     let native = 0;

@@ -232,6 +232,34 @@ describe('MediaResolver (handleOb11FileLikeMessage)', () => {
     expect(calls, "NapCat's resolver").to.have.length(0);
   });
 
+  it('repeated text is answered by the store’s synchronous fast path: the same store file, no put, the source kept', async () => {
+    const real = await MediaStore.open({ dir: path.join(dir, 'store') });
+    try {
+      const withStore = fakeDeps({}, { store: real });
+      const hit = sinon.spy(real, 'hitBase64');
+      const put = sinon.spy(real, 'putBase64');
+      const { calls, original } = napcat();
+      const wrapped = over(new MediaResolver(withStore), original);
+      const send = () =>
+        withStore.scopes.run(async () => {
+          const r = (await wrapped({ type: 'image', data: { file: `base64://${png.toString('base64')}` } }, context())) as Resolved;
+          return { r, source: withStore.sources.lookup(r.path) };
+        });
+      const first = await send();
+      expect(put.callCount, 'a miss is put').to.equal(1);
+      const hitsBefore = hit.callCount;
+      const second = await send();
+      expect(hit.callCount - hitsBefore).to.equal(1);
+      expect(put.callCount, 'the hit needs no put').to.equal(1);
+      expect(second.r.path).to.equal(first.r.path);
+      expect(second.source).to.equal(b64);
+      expect(real.stats()).to.include({ fastPathHits: 1, writes: 1, leases: 0 });
+      expect(calls, "NapCat's resolver").to.have.length(0);
+    } finally {
+      await real.close();
+    }
+  });
+
   it('text that decodes to nothing fails the request in the catalog’s words (EMPTY_BASE64, NapCat’s 文件异常，大小为0 last); no store entry, NapCat not asked', async () => {
     const real = await MediaStore.open({ dir: path.join(dir, 'store') });
     try {

@@ -90,6 +90,32 @@ describe('napcat/pic-elements createValidSendPicElement memo (on the NapCat mode
     expect(third).to.deep.equal(await napcat(context(), lease.media.path));
   });
 
+  it('a remembered element with nested fields and a Map (a fork’s extras) is copied whole for each send', async () => {
+    const deps = fakeDeps({}, { store, core: host.core });
+    const fileApi = host.oneBot.apis.FileApi;
+    const napcat = fileApi.createValidSendPicElement.bind(fileApi) as Method;
+    const withExtras: Method = async (...args) => {
+      const element = (await napcat(...args)) as { picElement: Record<string, unknown> } & Record<string, unknown>;
+      element.picElement.extra = { size: { w: 1, h: 2 }, tags: ['a', 'b'] };
+      element.byKey = new Map([['k', { v: 1 }]]);
+      return element;
+    };
+    const wrapped = hooked(picElementHook(deps), withExtras);
+    const lease = await store.putBytes(makePng({ bytes: 10_000, seed: 5 }));
+    deps.managed.addStoreFile(lease.media);
+    type Extras = { picElement: { extra: { size: { w: number }; tags: string[] } }; byKey: Map<string, { v: number }> };
+    const first = (await wrapped.call(fileApi, context(), lease.media.path)) as Extras;
+    const second = (await wrapped.call(fileApi, context(), lease.media.path)) as Extras;
+    second.picElement.extra.size.w = -1;
+    second.picElement.extra.tags.push('c');
+    second.byKey.get('k')!.v = -1;
+    const third = (await wrapped.call(fileApi, context(), lease.media.path)) as Extras;
+    expect(third.picElement.extra).to.deep.equal({ size: { w: 1, h: 2 }, tags: ['a', 'b'] });
+    expect(third.byKey).to.be.instanceOf(Map);
+    expect(third.byKey.get('k')).to.deep.equal({ v: 1 });
+    expect(first.picElement.extra.size.w).to.equal(1);
+  });
+
   it('files that are not store files, and an upload that answers another md5, go to NapCat’s builder', async () => {
     const { deps, fileApi, wrapped, calls } = setup();
     const lease = await store.putBytes(makePng({ bytes: 10_000, seed: 4 }));

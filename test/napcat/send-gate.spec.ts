@@ -390,6 +390,22 @@ describe('SendGate', () => {
       expect(deps.stats.snapshot().ntqq.copiesMade).to.equal(1);
     });
 
+    it('a file on disk as last verified is confirmed by one synchronous look; one rewritten since (same size) is checked and put back', async () => {
+      let native = 0;
+      const deps = fakeDeps({}, { copy: async (a, b) => { native++; await copyFile(a, b); } });
+      deps.managed.addPlaced(dst, { src, size: bytes.length });
+      await deps.copies.ensure(src, dst, bytes.length);
+      const ensure = sinon.spy(deps.copies, 'ensure');
+      const send = over(new SendGate(deps), async () => ({ msgId: '1', read: (await readFile(dst)).equals(bytes) }));
+      expect(await send({}, [element()], 10_000)).to.deep.equal({ msgId: '1', read: true });
+      expect(ensure.callCount, 'as verified: no async check').to.equal(0);
+      await new Promise((r) => setTimeout(r, 5));
+      await writeFile(dst, Buffer.alloc(bytes.length, 9)); // other bytes, same size, in place
+      expect(await send({}, [element()], 10_000)).to.deep.equal({ msgId: '1', read: true });
+      expect(ensure.callCount, 'changed since: the full check').to.equal(1);
+      expect(native).to.equal(2);
+    });
+
     it('after "rich media transfer failed" with the file gone, the retry sends only once the copy is back', async () => {
       let native = 0;
       const deps = fakeDeps({}, { copy: async (a, b) => { native++; await copyFile(a, b); } });

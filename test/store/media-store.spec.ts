@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { MediaStore } from '../../src/store/media-store';
@@ -62,6 +62,27 @@ describe('store/media-store MediaStore', () => {
     expect(url.media.path).to.equal(first.media.path);
     expect(t.store.stats()).to.include({ fastPathHits: 1, hashedHits: 1, writes: 1 });
     for (const l of [first, again, url]) l.release();
+  });
+
+  it('hitBase64 answers repeated text synchronously with one stat, and otherwise leaves the put to putBase64', async () => {
+    const { fs, calls, total } = countingFs();
+    t.store = await MediaStore.open({ dir: t.dir, fs });
+    await t.store.swept();
+    const text = pngLike(300_000).toString('base64');
+    expect(t.store.hitBase64(text), 'never stored').to.equal(undefined);
+    const first = await t.store.putBase64(text);
+    const before = total();
+    const hit = t.store.hitBase64(JSON.parse(JSON.stringify(text)) as string);
+    expect(hit?.media).to.deep.equal(first.media);
+    expect(total() - before, 'one stat, nothing else').to.equal(1);
+    expect(calls.statNow).to.equal(1);
+    expect(t.store.stats()).to.include({ fastPathHits: 1, writes: 1, leases: 2 });
+    // Removed from outside: no lease on a missing file; the put that follows publishes it again.
+    await rm(first.media.path);
+    expect(t.store.hitBase64(text)).to.equal(undefined);
+    const again = await t.store.putBase64(text);
+    expect((await readFile(again.media.path)).equals(Buffer.from(text, 'base64'))).to.equal(true);
+    for (const l of [first, hit!, again]) l.release();
   });
 
   it('coalesces a burst of one base64 text into one decode and one write', async () => {

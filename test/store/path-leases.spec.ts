@@ -187,6 +187,7 @@ describe('PathLeases', () => {
     expect(calls).to.have.length(1);
 
     const late = leases.acquire(FILE);
+    expect(late.deleting, 'an unlink of it is in flight').to.equal(true);
     let ready = false;
     void late.ready.then(() => (ready = true));
     await clock.tickAsync(0);
@@ -195,6 +196,9 @@ describe('PathLeases', () => {
     finish();
     await clock.tickAsync(0);
     expect(ready).to.equal(true);
+    const after = leases.acquire(FILE);
+    expect(after.deleting, 'the unlink has finished').to.equal(false);
+    after.release();
     await clock.tickAsync(GRACE - 1);
     expect(calls).to.have.length(1);
     await clock.tickAsync(1);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createHost, type Host, type HostOptions } from '../test/host/index';
+import { codeOwner } from './harness/code-owner';
 import { CpuProfile } from './harness/cpu-profile';
 import { PLUGIN_ID } from './harness/install';
 import type { ProcessSample } from './record';
@@ -42,16 +43,6 @@ function writtenBytes(): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-// Which code a CPU sample belongs to: the model kernel's simulated upload and
-// the OneBot front (WebSocket + JSON parse) are not NapCat's send pipeline.
-function owner(url: string): string | undefined {
-  if (url.includes(`/plugins/${PLUGIN_ID}/`)) return 'plugin';
-  if (url.includes('/test/host/ntqq/')) return 'kernel';
-  if (url.includes('/test/host/front/') || url.includes('/node_modules/ws/')) return 'front';
-  if (url.includes('/test/host/')) return 'napcat';
-  return undefined;
 }
 
 /** The plugin's own pacing numbers, read from its authenticated /stats route as the status page does. */
@@ -118,7 +109,7 @@ async function main(): Promise<void> {
       }
       delay.disable();
       const cpu = process.cpuUsage(cpu0);
-      const owners = profile ? await profile.stop(owner) : undefined;
+      const owners = profile ? await profile.stop(codeOwner) : undefined;
       const c = host.counters;
       const wchar = writtenBytes();
       const sample: ProcessSample = {

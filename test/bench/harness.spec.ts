@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { broadcast, type SendOutcome } from '../../bench/harness/broadcast';
+import { codeOwner } from '../../bench/harness/code-owner';
+import { attribute } from '../../bench/harness/cpu-profile';
 import { ProgressBar } from '../../bench/harness/progress';
 import { median, quantile, ratio } from '../../bench/harness/stats';
 import { renderRatioChart } from '../../bench/harness/svg-chart';
@@ -13,6 +15,26 @@ describe('bench harness', () => {
     expect(median([4, 1, 3, 2])).to.equal(2.5);
     expect(ratio(0, 0)).to.equal(1);
     expect(ratio(1, 0)).to.equal(Number.POSITIVE_INFINITY);
+  });
+
+  it('CPU samples under the harness’s own code count for the harness, even beneath a plugin’s process.emit wrapper', () => {
+    const plugin = 'file:///tmp/bench-napcat-x/plugins/napcat-plugin-media-cache/index.mjs';
+    const harness = new URL('../../bench/host-process.ts', import.meta.url).href;
+    const napcat = new URL('../../test/host/napcat/ob-msg-api.ts', import.meta.url).href;
+    const frame = (id: number, functionName: string, url: string, children: number[] = []) => ({ id, callFrame: { functionName, url }, children });
+    const profile = {
+      nodes: [
+        frame(1, '(root)', '', [2, 5]),
+        frame(2, 'processEmit', plugin, [3]), // signal-exit's wrapper, bundled in the plugin
+        frame(3, '', harness, [4]), // the bench's IPC 'stop' handler
+        frame(4, 'post', 'node:inspector'),
+        frame(5, 'resolve', plugin, [6]),
+        frame(6, 'createSendElements', napcat),
+      ],
+      samples: [4, 4, 3, 2, 5, 6],
+      timeDeltas: [1000, 1000, 1000, 1000, 1000, 1000],
+    };
+    expect(attribute(profile, codeOwner)).to.deep.equal({ bench: 3, plugin: 2, napcat: 1 });
   });
 
   it('aligns tables whose labels mix Chinese and English', () => {

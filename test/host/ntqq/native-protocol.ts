@@ -15,8 +15,8 @@ export interface AccountSetup {
   copyResolvesEarly: boolean;
 }
 
-/** Node's own file calls that native sharing rules apply to (node-fs-sharing.ts). */
-export type NodeFsCall = 'unlink' | 'rename' | 'copyFile';
+/** Node's own file calls that native sharing rules apply to (node-fs-sharing.ts; `rm` of a file is an unlink). */
+export type NodeFsCall = 'unlink' | 'rename' | 'copyFile' | 'link';
 
 export interface NativeOps {
   attach: { args: AccountSetup; result: null };
@@ -26,7 +26,7 @@ export interface NativeOps {
   highway: { args: { ref: Required<MediaRef> }; result: null };
   exists: { args: { path: string }; result: boolean };
   unlink: { args: { path: string }; result: null };
-  nodeFs: { args: { call: NodeFsCall; paths: string[] }; result: null };
+  nodeFs: { args: { call: NodeFsCall; paths: string[]; flags: number }; result: null };
   serverList: { args: Record<string, never>; result: string[] };
 }
 

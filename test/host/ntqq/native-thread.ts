@@ -75,10 +75,11 @@ async function run(req: NativeRequest, account: Account | undefined): Promise<un
       deps.files.unlink((req.args as NativeOps['unlink']['args']).path);
       return null;
     case 'nodeFs': {
-      const { call, paths } = req.args as NativeOps['nodeFs']['args'];
+      const { call, paths, flags } = req.args as NativeOps['nodeFs']['args'];
       if (call === 'unlink') deps.files.unlink(paths[0]);
       else if (call === 'rename') deps.files.rename(paths[0], paths[1]);
-      else deps.files.copy(paths[0], paths[1]);
+      else if (call === 'link') deps.files.link(paths[0], paths[1]);
+      else deps.files.copy(paths[0], paths[1], flags);
       return null;
     }
     default:

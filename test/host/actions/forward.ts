@@ -5,7 +5,8 @@
 // Non-packet mode: per node, convert, DISCARD the deletion list, split the elements (files,
 // videos, arks and voices each alone, the rest together) and send the parts to self IN
 // PARALLEL, each failure swallowed (the node just goes missing); nested nodes become an inner
-// forward to self; then merge everything with multiForwardMsg.
+// forward to self; then merge everything with multiForwardMsg from the first node's chat (nodes
+// from mixed chats cloned to self first).
 // `id` nodes name a message this account sent (MessageUnique); an unknown id is skipped.
 import crypto from 'node:crypto';
 import type { NapCatCore } from '../napcat/core';
@@ -125,7 +126,8 @@ async function sendForwardViaSelf(obContext: NapCatOneBot11Adapter, core: NapCat
       rt.log('debug', '生成转发消息节点失败', err);
     }
   }
-  // Nodes from another chat are cloned to self first, so that all come from one peer.
+  // Nodes from mixed chats: every one not in the self chat is cloned to self first. The merge
+  // still names the FIRST node's chat as its source, clones or not (NapCat does so).
   const srcPeer: Peer | undefined = nodeMsgs[0] && { chatType: nodeMsgs[0].chatType, peerUid: nodeMsgs[0].peerUid };
   const mixed = nodeMsgs.some((m) => m.peerUid !== srcPeer?.peerUid);
   const ids: string[] = [];
@@ -138,7 +140,7 @@ async function sendForwardViaSelf(obContext: NapCatOneBot11Adapter, core: NapCat
     if (cloned) ids.push(cloned.msgId);
   }
   if (ids.length === 0) throw new Error('转发消息失败，生成节点为空');
-  const message = await core.apis.MsgApi.multiForwardMsg(mixed ? selfPeer : srcPeer!, destPeer, ids).catch((err: unknown) => {
+  const message = await core.apis.MsgApi.multiForwardMsg(srcPeer!, destPeer, ids).catch((err: unknown) => {
     rt.log('error', 'forward failed', err);
     return null;
   });

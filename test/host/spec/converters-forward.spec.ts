@@ -50,6 +50,35 @@ describe('host model: converters and forward messages', function () {
     });
   }
 
+  it('non-packet mode, nodes from mixed chats: those not in the self chat are cloned to self, and the merge names the first node’s chat as its source', async () => {
+    await withHost({ ...FAST, packetMode: false }, async (host) => {
+      const inGroup = await host.call('send_group_msg', { group_id: 1, message: [{ type: 'text', data: { text: 'earlier' } }] });
+      const id = String((inGroup.data as { message_id: number }).message_id);
+      const self = host.core.selfInfo.uid;
+      const service = host.core.context.session.getMsgService();
+      const sentTo: string[] = [];
+      const send = service.sendMsg.bind(service);
+      service.sendMsg = (msgId, peer, elements) => {
+        sentTo.push(`${peer.chatType}:${peer.peerUid}`);
+        return send(msgId, peer, elements);
+      };
+      const sources: string[] = [];
+      const merge = service.multiForwardMsg.bind(service);
+      service.multiForwardMsg = (msgIds, src, dst, msgId) => {
+        sources.push(`${src.chatType}:${src.peerUid}`);
+        return merge(msgIds, src, dst, msgId);
+      };
+      const custom = { type: 'node', data: { content: [{ type: 'text', data: { text: 'mine' } }] } };
+      for (const messages of [[{ type: 'node', data: { id } }, custom], [custom, { type: 'node', data: { id } }]]) {
+        sentTo.length = 0;
+        await host.call('send_group_forward_msg', { group_id: 2, messages });
+        // The custom node sent to self, then the group message cloned to self.
+        expect(sentTo, 'sends before the merge').to.deep.equal([`1:${self}`, `1:${self}`]);
+      }
+      expect(sources, 'the merge’s source: the first node’s chat').to.deep.equal(['2:1', `1:${self}`]);
+    });
+  });
+
   it('non-packet mode: a node whose send fails is dropped silently; the forward still answers ok with the others', async () => {
     await withHost({ ...FAST, packetMode: false }, async (host) => {
       const msgApi = host.oneBot.apis.MsgApi;

@@ -7,7 +7,9 @@
 // PARALLEL, each failure swallowed (the node just goes missing); nested nodes become an inner
 // forward to self; then merge everything with multiForwardMsg from the first node's chat (nodes
 // from mixed chats cloned to self first).
-// `id` nodes name a message this account sent (MessageUnique); an unknown id is skipped.
+// `id` nodes name a message this account sent (MessageUnique); an unknown id is skipped. In
+// packet mode the named message's media are downloaded again to their md5-named media paths
+// (downloadRawMsgMedia) and those paths join the ark send's deletion list.
 import crypto from 'node:crypto';
 import type { NapCatCore } from '../napcat/core';
 import type { NapCatOneBot11Adapter } from '../napcat/onebot';
@@ -56,9 +58,14 @@ async function uploadPacketLevel(obContext: NapCatOneBot11Adapter, core: NapCatC
     }
     const id = nodeId(node);
     if (id !== undefined) {
-      // The media of a message already sent are already on the server (downloadRawMsgMedia is not modelled).
-      if (!msgApi.messageById(id)) rt.log('error', '转发消息失败，未找到消息', id);
-      else converted++;
+      const msg = msgApi.messageById(id);
+      if (!msg) {
+        rt.log('error', '转发消息失败，未找到消息', id);
+        continue;
+      }
+      // NapCat downloads the message's media again, onto their md5-named paths, and deletes them after the ark's send.
+      delFiles.push(...(await core.apis.FileApi.downloadRawMsgMedia([msg])));
+      converted++;
       continue;
     }
     const content = normalize(node.type === 'node' ? node.data.content : node);

@@ -26,6 +26,11 @@ export class NativeClient {
     return this.world.request(this.account, 'upload', { ref });
   }
 
+  /** The kernel's download of a media file the server has, onto `dst` (result, never thrown). */
+  download(md5: string, dst: string): Promise<NativeCopyResult> {
+    return this.world.request(this.account, 'download', { md5, dst });
+  }
+
   async highway(ref: Required<MediaRef>): Promise<void> {
     await this.world.request(this.account, 'highway', { ref });
   }

@@ -24,6 +24,7 @@ export interface NativeOps {
   copy: { args: { src: string; dst: string }; result: NativeCopyResult };
   upload: { args: { ref: MediaRef }; result: UploadOutcome };
   highway: { args: { ref: Required<MediaRef> }; result: null };
+  download: { args: { md5: string; dst: string }; result: NativeCopyResult };
   exists: { args: { path: string }; result: boolean };
   unlink: { args: { path: string }; result: null };
   nodeFs: { args: { call: NodeFsCall; paths: string[]; flags: number }; result: null };

@@ -6,6 +6,7 @@ import { ModelClock } from '../clock';
 import { createCounters, nativeSnapshot, type Counters } from '../counters';
 import { seededRandom } from '../random';
 import { FileTable } from './files';
+import { downloadMedia } from './downloader';
 import { uploadViaHighway } from './highway';
 import { SharedLink } from './link';
 import { nativeCopy } from './native-copy';
@@ -69,6 +70,10 @@ async function run(req: NativeRequest, account: Account | undefined): Promise<un
     case 'highway':
       await uploadViaHighway(deps, (req.args as NativeOps['highway']['args']).ref);
       return null;
+    case 'download': {
+      const { md5, dst } = req.args as NativeOps['download']['args'];
+      return await downloadMedia(deps, md5, dst);
+    }
     case 'exists':
       return deps.files.exists((req.args as NativeOps['exists']['args']).path);
     case 'unlink':

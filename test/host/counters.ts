@@ -23,6 +23,9 @@ export interface Counters {
   instantUploads: number;
   uploadsOk: number;
   uploadFailures: Record<UploadFailure, number>;
+  /** Kernel media downloads (`downloadRichMedia`, for a packet forward's `id` node) started / failed. */
+  mediaDownloads: number;
+  mediaDownloadFailures: number;
   /** Highway (packet-mode forward) uploads started / failed. */
   highwayUploads: number;
   highwayFailures: number;
@@ -61,6 +64,8 @@ export function createCounters(): Counters {
     instantUploads: 0,
     uploadsOk: 0,
     uploadFailures: { missing: 0, busy: 0, denied: 0, short: 0, changed: 0, io: 0 },
+    mediaDownloads: 0,
+    mediaDownloadFailures: 0,
     highwayUploads: 0,
     highwayFailures: 0,
     deletions: 0,
@@ -94,6 +99,8 @@ export const NATIVE_COUNTERS = [
   'instantUploads',
   'uploadsOk',
   'uploadFailures',
+  'mediaDownloads',
+  'mediaDownloadFailures',
   'highwayUploads',
   'highwayFailures',
   'outsideUnlinksWhileOpen',

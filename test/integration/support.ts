@@ -23,9 +23,15 @@ export function buildPlugin(): string {
   return DIST;
 }
 
-/** A host with the built plugin installed the way an operator would (plugins/ + plugins.json). */
+/**
+ * A host with the built plugin installed the way an operator would (plugins/ + plugins.json).
+ * Its native copy answers before its bytes are on disk unless `options` say otherwise: NapCat
+ * types the copy's result `unknown`, so the plugin must not depend on when it resolves. NapCat
+ * alone keeps the model's default (the copy answers once written): with an early copy it fails
+ * even a single send of a picture, a video or a voice, which real NapCat delivers.
+ */
 export async function hostWithPlugin(options: HostOptions = {}, config?: Record<string, unknown>): Promise<Host> {
-  const host = await createHost(options);
+  const host = await createHost({ nativeCopyResolvesEarly: true, ...options });
   await installBuilt(host, config);
   return host;
 }

@@ -149,6 +149,36 @@ describe('integration: the same guarantees for other shapes of broadcast (each a
     });
   }
 
+  it('packet forward naming a sent picture by `id` (NapCat downloads it again onto its md5 path and deletes it after the ark) amid sends of that picture: failures without the plugin; 0 with it, nothing left', async () => {
+    const png = makePng({ bytes: 1_000_000, seed: 75 });
+    const packet: HostOptions = { ...opts, packetMode: true, timeScale: 0.25 };
+    const send = async (host: Host, seed = 9) => {
+      const first = await host.call('send_group_msg', { group_id: 1, message: [image(png)] });
+      expect(first.status, String(first.message)).to.equal('ok');
+      const id = String((first.data as { message_id: number }).message_id);
+      const forward = [{ type: 'node', data: { id } }, node([{ type: 'text', data: { text: 'see above' } }])];
+      const sends = () => host.counters.sendsOk + host.counters.sendsFailed;
+      const before = sends();
+      // The forwards start once the picture's sends are reaching the kernel, so that the
+      // downloads meet the kernel's reads of the same md5 path, with or without the plugin.
+      const pictures = burst(host, 50, () => [image(png)], 2000, seed);
+      expect(await until(() => sends() >= before + 3, 30_000), 'picture sends under way').to.equal(true);
+      const forwards = burst(host, 10, () => forward, 1000, seed + 1);
+      return { responses: [...(await pictures), ...(await forwards)], downloads: host.counters.mediaDownloads };
+    };
+    const without = await napcatAlone(packet, async (h, r) => failed((await send(h, 9 + r)).responses).length);
+    const host = await plugin(packet);
+    const withPlugin = await send(host);
+    const { short, changed } = host.counters.uploadFailures;
+    const { retries } = (await pluginStats(host)).uploads;
+    console.log(`      id forward amid sends: without ${without.join(', ')} of 60 failed, with ${failed(withPlugin.responses).length}/60 (${withPlugin.downloads} downloads; kernel reads cut short by one ${short + changed}, retried ${retries})`);
+    expect(without.at(-1), 'NapCat alone fails some').to.be.greaterThan(0);
+    expect(withPlugin.downloads, 'the id nodes’ pictures downloaded again').to.equal(10);
+    expect(messages(withPlugin.responses)).to.deep.equal([]);
+    expect((await pluginStats(host)).leasesHeld).to.equal(0);
+    await expectNothingLeft(host);
+  });
+
   it('Windows-like file semantics: failures without the plugin, 0 with it', async () => {
     const png = makePng({ bytes: 1_000_000, seed: 80 });
     // Time scale 0.25: NapCat's 10 s send timeout is 2.5 s of wall time, beyond what CPU contention

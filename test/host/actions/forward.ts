@@ -5,8 +5,11 @@
 // Non-packet mode: per node, convert, DISCARD the deletion list, split the elements (files,
 // videos, arks and voices each alone, the rest together) and send the parts to self IN
 // PARALLEL, each failure swallowed (the node just goes missing); nested nodes become an inner
-// forward to self; then merge everything with multiForwardMsg.
-// `id` nodes name a message this account sent (MessageUnique); an unknown id is skipped.
+// forward to self; then merge everything with multiForwardMsg from the first node's chat (nodes
+// from mixed chats cloned to self first).
+// `id` nodes name a message this account sent (MessageUnique); an unknown id is skipped. In
+// packet mode the named message's media are downloaded again to their md5-named media paths
+// (downloadRawMsgMedia) and those paths join the ark send's deletion list.
 import crypto from 'node:crypto';
 import type { NapCatCore } from '../napcat/core';
 import type { NapCatOneBot11Adapter } from '../napcat/onebot';
@@ -55,9 +58,14 @@ async function uploadPacketLevel(obContext: NapCatOneBot11Adapter, core: NapCatC
     }
     const id = nodeId(node);
     if (id !== undefined) {
-      // The media of a message already sent are already on the server (downloadRawMsgMedia is not modelled).
-      if (!msgApi.messageById(id)) rt.log('error', '转发消息失败，未找到消息', id);
-      else converted++;
+      const msg = msgApi.messageById(id);
+      if (!msg) {
+        rt.log('error', '转发消息失败，未找到消息', id);
+        continue;
+      }
+      // NapCat downloads the message's media again, onto their md5-named paths, and deletes them after the ark's send.
+      delFiles.push(...(await core.apis.FileApi.downloadRawMsgMedia([msg])));
+      converted++;
       continue;
     }
     const content = normalize(node.type === 'node' ? node.data.content : node);
@@ -125,7 +133,8 @@ async function sendForwardViaSelf(obContext: NapCatOneBot11Adapter, core: NapCat
       rt.log('debug', '生成转发消息节点失败', err);
     }
   }
-  // Nodes from another chat are cloned to self first, so that all come from one peer.
+  // Nodes from mixed chats: every one not in the self chat is cloned to self first. The merge
+  // still names the FIRST node's chat as its source, clones or not (NapCat does so).
   const srcPeer: Peer | undefined = nodeMsgs[0] && { chatType: nodeMsgs[0].chatType, peerUid: nodeMsgs[0].peerUid };
   const mixed = nodeMsgs.some((m) => m.peerUid !== srcPeer?.peerUid);
   const ids: string[] = [];
@@ -138,7 +147,7 @@ async function sendForwardViaSelf(obContext: NapCatOneBot11Adapter, core: NapCat
     if (cloned) ids.push(cloned.msgId);
   }
   if (ids.length === 0) throw new Error('转发消息失败，生成节点为空');
-  const message = await core.apis.MsgApi.multiForwardMsg(mixed ? selfPeer : srcPeer!, destPeer, ids).catch((err: unknown) => {
+  const message = await core.apis.MsgApi.multiForwardMsg(srcPeer!, destPeer, ids).catch((err: unknown) => {
     rt.log('error', 'forward failed', err);
     return null;
   });

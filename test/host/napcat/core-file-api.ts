@@ -7,7 +7,9 @@ import path from 'node:path';
 import { fileTypeFromFile } from '../media/sniff';
 import type { NapCatCore } from './core';
 import { runtimeOf } from './runtime';
-import { ElementType } from './types';
+import { ElementType, type RawMessage, type SendMessageElement } from './types';
+
+const MEDIA = new Set<number>([ElementType.PIC, ElementType.VIDEO, ElementType.PTT, ElementType.FILE]);
 
 export interface UploadFileResult {
   md5: string;
@@ -36,6 +38,41 @@ export class NTQQFileApi {
 
   async copyFile(filePath: string, destPath: string): Promise<void> {
     await this.core.util.copyFile(filePath, destPath);
+  }
+
+  /**
+   * downloadRawMsgMedia (core/apis/file.ts, v4.18.5): every picture, video, voice and file of
+   * the messages downloaded again, all at once, with `force` and no source path (so nothing is
+   * unlinked first); each element's path set to the result; the paths returned, in order.
+   */
+  async downloadRawMsgMedia(msgs: RawMessage[]): Promise<string[]> {
+    const isMedia = (e: SendMessageElement) => MEDIA.has(e.elementType);
+    const results = await Promise.all(
+      msgs.map((m) => Promise.all(m.elements.filter(isMedia).map((e) => this.downloadMedia(m.msgId, m.chatType, m.peerUid, e.elementId, '', '', 120_000, true)))),
+    );
+    msgs.forEach((m, i) => {
+      m.elements.filter(isMedia).forEach((e, k) => {
+        const filePath = results[i]?.[k] ?? '';
+        if (e.picElement) e.picElement.sourcePath = filePath;
+        else if (e.videoElement) e.videoElement.filePath = filePath;
+        else if (e.pttElement) e.pttElement.filePath = filePath;
+        else if (e.fileElement) e.fileElement.filePath = filePath;
+      });
+    });
+    return results.flat();
+  }
+
+  /**
+   * downloadMedia: an existing `sourcePath` is returned (or, with `force`, unlinked first); then
+   * the kernel's downloadRichMedia, whose completion names the file. (NapCat waits `timeout` for
+   * it; the model's kernel always answers.)
+   */
+  async downloadMedia(msgId: string, _chatType: number, _peerUid: string, elementId: string, _thumbPath: string, sourcePath: string, _timeout = 120_000, force = false): Promise<string> {
+    if (sourcePath && fs.existsSync(sourcePath)) {
+      if (!force) return sourcePath;
+      await fs.promises.unlink(sourcePath).catch(() => undefined);
+    }
+    return (await this.context.session.getMsgService().downloadRichMedia(msgId, elementId)).filePath;
   }
 
   async getFileSize(filePath: string): Promise<number> {

@@ -29,11 +29,14 @@ export async function uploadViaHighway(deps: UploaderDeps, ref: Required<MediaRe
       }
       if (server.has(ref.md5)) return;
       const md5 = crypto.createHash('md5');
+      const received: Buffer[] = [];
       let sent = 0;
       while (sent < size) {
-        const n = fs.readSync(handle.fd, buf, 0, Math.min(CHUNK, size - sent), sent);
+        const chunk = Buffer.allocUnsafe(Math.min(CHUNK, size - sent));
+        const n = fs.readSync(handle.fd, chunk, 0, chunk.length, sent);
         if (n === 0) break;
-        md5.update(buf.subarray(0, n));
+        md5.update(chunk.subarray(0, n));
+        received.push(chunk.subarray(0, n));
         counters.bytesRead += n;
         await link.transmit(n);
         counters.bytesTransferred += n;
@@ -42,7 +45,7 @@ export async function uploadViaHighway(deps: UploaderDeps, ref: Required<MediaRe
       if (sent !== ref.size || md5.digest('hex') !== ref.md5) {
         throw new Error(`[Highway] http upload failed: ${ref.path} ${sent}/${ref.size} bytes`);
       }
-      server.complete(ref.md5);
+      server.complete(ref.md5, Buffer.concat(received));
     } finally {
       handle.close();
     }

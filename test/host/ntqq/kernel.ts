@@ -54,10 +54,20 @@ export interface TempChatRequest {
   fromGroupCode: string;
 }
 
+/** The md5 and name of a media element's file (a file element carries no md5: nothing to name it by). */
+function downloadable(element: SendMessageElement): { md5: string; fileName: string } | undefined {
+  const { picElement: pic, pttElement: ptt, videoElement: video } = element;
+  if (pic) return { md5: pic.md5HexStr, fileName: pic.fileName };
+  if (ptt) return { md5: ptt.md5HexStr, fileName: ptt.fileName };
+  if (video) return { md5: video.videoMd5, fileName: video.fileName };
+  return undefined;
+}
+
 export class KernelMsgService {
   private readonly listeners = new Set<MsgListener>();
   private readonly sent = new Map<string, RawMessage>();
   private seq = 0;
+  private elementSeq = 0;
   private injectedFailures = 0;
   /** Every prepareTempChat call, in order (for tests). */
   readonly tempChats: TempChatRequest[] = [];
@@ -128,7 +138,35 @@ export class KernelMsgService {
     return { result: 0, errMsg: '' };
   }
 
-  private deliver(msgId: string, peer: Peer, elements: SendMessageElement[]): void {
+  /**
+   * downloadRichMedia, answered by onRichMediaDownloadComplete: the media of element
+   * `elementId` of a message this account sent, downloaded from the server onto its md5-named
+   * media path (downloader.ts). The path is reported whether the download succeeded or not
+   * (*assumed*: NapCat's listener filter accepts any completion for the element).
+   */
+  async downloadRichMedia(msgId: string, elementId: string): Promise<{ filePath: string }> {
+    const element = this.sent.get(msgId)?.elements.find((e) => e.elementId === elementId);
+    const media = element && downloadable(element);
+    if (!element || !media) return { filePath: '' };
+    const filePath = this.getRichMediaFilePathForGuild({
+      md5HexStr: media.md5,
+      fileName: media.fileName,
+      elementType: element.elementType,
+      elementSubType: 0,
+      thumbSize: 0,
+      needCreate: true,
+      downloadType: 1,
+      file_uuid: '',
+    });
+    const done = await this.deps.native.download(media.md5, filePath);
+    if (done.result !== 0) this.deps.log(`[kernel] download ${filePath} failed: ${done.errMsg}`);
+    return { filePath };
+  }
+
+  private deliver(msgId: string, peer: Peer, sentElements: SendMessageElement[]): void {
+    // The record is NTQQ's own copy of the elements, each with an id of its own (downloadRichMedia
+    // names one by it): what NapCat later does to a record never reaches the objects it sent.
+    const elements = sentElements.map((e) => ({ ...structuredClone(e), elementId: e.elementId || String(++this.elementSeq) }));
     for (const element of elements) {
       if (element.fileElement) element.fileElement.fileUuid = crypto.randomUUID();
     }

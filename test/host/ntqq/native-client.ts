@@ -26,6 +26,11 @@ export class NativeClient {
     return this.world.request(this.account, 'upload', { ref });
   }
 
+  /** The kernel's download of a media file the server has, onto `dst` (result, never thrown). */
+  download(md5: string, dst: string): Promise<NativeCopyResult> {
+    return this.world.request(this.account, 'download', { md5, dst });
+  }
+
   async highway(ref: Required<MediaRef>): Promise<void> {
     await this.world.request(this.account, 'highway', { ref });
   }
@@ -40,13 +45,13 @@ export class NativeClient {
     await this.world.request(this.account, 'unlink', { path });
   }
 
-  /** One of Node's own file calls, run on the native thread under its sharing rules. */
-  async nodeFs(call: NodeFsCall, paths: string[]): Promise<void> {
-    await this.world.request(this.account, 'nodeFs', { call, paths });
+  /** One of Node's own file calls, run on the native thread under its sharing rules (`flags`: copyFile's mode). */
+  async nodeFs(call: NodeFsCall, paths: string[], flags = 0): Promise<void> {
+    await this.world.request(this.account, 'nodeFs', { call, paths, flags });
   }
 
   /** The same, for Node's *Sync calls: blocks until the native thread has answered. */
-  nodeFsSync(call: NodeFsCall, paths: string[]): void {
-    this.world.requestSync(this.account, 'nodeFs', { call, paths });
+  nodeFsSync(call: NodeFsCall, paths: string[], flags = 0): void {
+    this.world.requestSync(this.account, 'nodeFs', { call, paths, flags });
   }
 }

@@ -15,8 +15,8 @@ export interface AccountSetup {
   copyResolvesEarly: boolean;
 }
 
-/** Node's own file calls that native sharing rules apply to (node-fs-sharing.ts). */
-export type NodeFsCall = 'unlink' | 'rename' | 'copyFile';
+/** Node's own file calls that native sharing rules apply to (node-fs-sharing.ts; `rm` of a file is an unlink). */
+export type NodeFsCall = 'unlink' | 'rename' | 'copyFile' | 'link';
 
 export interface NativeOps {
   attach: { args: AccountSetup; result: null };
@@ -24,9 +24,10 @@ export interface NativeOps {
   copy: { args: { src: string; dst: string }; result: NativeCopyResult };
   upload: { args: { ref: MediaRef }; result: UploadOutcome };
   highway: { args: { ref: Required<MediaRef> }; result: null };
+  download: { args: { md5: string; dst: string }; result: NativeCopyResult };
   exists: { args: { path: string }; result: boolean };
   unlink: { args: { path: string }; result: null };
-  nodeFs: { args: { call: NodeFsCall; paths: string[] }; result: null };
+  nodeFs: { args: { call: NodeFsCall; paths: string[]; flags: number }; result: null };
   serverList: { args: Record<string, never>; result: string[] };
 }
 

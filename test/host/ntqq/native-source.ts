@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import ts from 'typescript';
 
 /** The native thread's modules, relative to test/host/, dependencies before users. */
-const MODULES = ['clock', 'counters', 'random', 'ntqq/files', 'ntqq/link', 'ntqq/disk', 'ntqq/native-copy', 'ntqq/uploader', 'ntqq/highway', 'ntqq/server-memory', 'ntqq/native-protocol', 'ntqq/native-thread'];
+const MODULES = ['clock', 'counters', 'random', 'ntqq/files', 'ntqq/link', 'ntqq/disk', 'ntqq/native-copy', 'ntqq/uploader', 'ntqq/downloader', 'ntqq/highway', 'ntqq/server-memory', 'ntqq/native-protocol', 'ntqq/native-thread'];
 
 let cached: string | undefined;
 

@@ -6,6 +6,7 @@ import { ModelClock } from '../clock';
 import { createCounters, nativeSnapshot, type Counters } from '../counters';
 import { seededRandom } from '../random';
 import { FileTable } from './files';
+import { downloadMedia } from './downloader';
 import { uploadViaHighway } from './highway';
 import { SharedLink } from './link';
 import { nativeCopy } from './native-copy';
@@ -69,16 +70,21 @@ async function run(req: NativeRequest, account: Account | undefined): Promise<un
     case 'highway':
       await uploadViaHighway(deps, (req.args as NativeOps['highway']['args']).ref);
       return null;
+    case 'download': {
+      const { md5, dst } = req.args as NativeOps['download']['args'];
+      return await downloadMedia(deps, md5, dst);
+    }
     case 'exists':
       return deps.files.exists((req.args as NativeOps['exists']['args']).path);
     case 'unlink':
       deps.files.unlink((req.args as NativeOps['unlink']['args']).path);
       return null;
     case 'nodeFs': {
-      const { call, paths } = req.args as NativeOps['nodeFs']['args'];
+      const { call, paths, flags } = req.args as NativeOps['nodeFs']['args'];
       if (call === 'unlink') deps.files.unlink(paths[0]);
       else if (call === 'rename') deps.files.rename(paths[0], paths[1]);
-      else deps.files.copy(paths[0], paths[1]);
+      else if (call === 'link') deps.files.link(paths[0], paths[1]);
+      else deps.files.copy(paths[0], paths[1], flags);
       return null;
     }
     default:

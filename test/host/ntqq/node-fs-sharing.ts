@@ -4,11 +4,15 @@
 // delete-pending name. Without this a plugin's own deletes and renames would run with
 // POSIX semantics inside a Windows model, gentler than the facts.
 //
-// While any host is open, `fs.unlink`, `fs.rename`, `fs.copyFile` (promise, callback and
-// *Sync forms; ESM named imports follow through syncBuiltinESMExports) are wrapped. A call on
-// a path under a Windows-mode host runs on that host's native thread under its file table;
-// any other call runs as before. Renames and copies onto a visible name in a host's media
-// tree are counted in `nodeMediaPlacements`, whatever the mode.
+// While any host is open, `fs.unlink`, `fs.rename`, `fs.copyFile` (with its flags:
+// COPYFILE_EXCL still fails EEXIST), `fs.link` and `fs.rm` of a file (promise, callback and
+// *Sync forms; ESM named imports follow through syncBuiltinESMExports) are wrapped: every
+// deleting, renaming, copying and linking call the plugin makes. A call on a path under a
+// Windows-mode host runs on that host's native thread under its file table; any other call
+// runs as before. `rm` of a directory keeps Node's own handling (the kernel holds files, and
+// the plugin removes no directory with rm). Renames and copies onto a visible name in a
+// host's media tree (and links made there) are counted in `nodeMediaPlacements`, whatever
+// the mode.
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
@@ -30,20 +34,18 @@ export interface SharingHost {
 
 type Callback = (err: NodeJS.ErrnoException | null) => void;
 
-interface Originals {
-  unlink: typeof fs.promises.unlink;
-  rename: typeof fs.promises.rename;
-  copyFile: typeof fs.promises.copyFile;
-  unlinkCb: typeof fs.unlink;
-  renameCb: typeof fs.rename;
-  copyFileCb: typeof fs.copyFile;
-  unlinkSync: typeof fs.unlinkSync;
-  renameSync: typeof fs.renameSync;
-  copyFileSync: typeof fs.copyFileSync;
+/** Node's wrapped file calls: the name on `fs` (`<name>Sync` too, and on `fs.promises`). */
+type Wrapped = NodeFsCall | 'rm';
+
+interface Forms {
+  promised: (...a: unknown[]) => Promise<void>;
+  callback: (...a: unknown[]) => void;
+  sync: (...a: unknown[]) => void;
 }
 
+const WRAPPED: Wrapped[] = ['unlink', 'rename', 'copyFile', 'link', 'rm'];
 const hosts = new Set<SharingHost>();
-let originals: Originals | undefined;
+let originals: Map<Wrapped, Forms> | undefined;
 
 /** Applies `host`'s rules to Node's file calls under its roots until the returned function is called. */
 export function shareNodeFs(host: SharingHost): () => void {
@@ -73,110 +75,121 @@ function hostOf(files: string[]): SharingHost | undefined {
   return all.find((h) => files.some((f) => within(h.ntData, f))) ?? all.find((h) => files.some((f) => h.roots.some((r) => within(r, f))));
 }
 
+/** A wrapped call bound for a Windows-mode host's native thread. */
 interface Routed {
   host: SharingHost;
+  call: NodeFsCall;
   files: string[];
+  flags: number;
+  /** rm's `force`: a missing file is no error. */
+  force: boolean;
 }
 
-function route(args: unknown[], count: number): Routed | undefined {
-  // copyFile with flags (COPYFILE_EXCL, …) keeps Node's own handling.
-  if (count === 2 && typeof args[2] === 'number' && args[2] !== 0) return undefined;
+function route(name: Wrapped, args: unknown[]): Routed | undefined {
+  const count = name === 'unlink' || name === 'rm' ? 1 : 2;
   const files = args.slice(0, count).map(pathOf);
   if (files.some((f) => f === undefined)) return undefined;
   const host = hostOf(files as string[]);
-  return host ? { host, files: files as string[] } : undefined;
+  if (!host) return undefined;
+  let force = false;
+  if (name === 'rm') {
+    const options = args[1] as { force?: boolean } | undefined;
+    force = typeof options === 'object' && options !== null && options.force === true;
+    // A directory (or a link to one) keeps Node's handling; the plugin rm's only files.
+    if (fs.statSync(files[0] as string, { throwIfNoEntry: false })?.isDirectory()) return undefined;
+  }
+  const flags = name === 'copyFile' && typeof args[2] === 'number' ? args[2] : 0;
+  return { host, call: name === 'rm' ? 'unlink' : name, files: files as string[], flags, force };
 }
 
-function countPlacement(call: NodeFsCall, routed: Routed | undefined): void {
-  if (!routed || call === 'unlink') return;
+function countPlacement(routed: Routed | undefined): void {
+  if (!routed || routed.call === 'unlink') return;
   const dst = routed.files[1];
   if (within(routed.host.ntData, dst) && !path.basename(dst).startsWith('.')) routed.host.counters.nodeMediaPlacements++;
 }
 
-function asErrno(err: unknown, call: NodeFsCall, files: string[]): NodeJS.ErrnoException {
+function asErrno(err: unknown, name: Wrapped, files: string[]): NodeJS.ErrnoException {
   const e = err as NodeJS.ErrnoException;
   const out: NodeJS.ErrnoException = new Error(e.message);
   out.code = e.code;
-  out.syscall = call === 'copyFile' ? 'copyfile' : call;
+  out.syscall = name === 'copyFile' ? 'copyfile' : name === 'rm' ? 'unlink' : name;
   out.path = files[0];
   if (files[1]) (out as NodeJS.ErrnoException & { dest?: string }).dest = files[1];
   return out;
 }
 
+/** rm with force: a file already gone is done. */
+const forgiven = (routed: Routed, err: unknown): boolean => routed.force && (err as NodeJS.ErrnoException).code === 'ENOENT';
+
 function install(): void {
-  const o: Originals = {
-    unlink: fs.promises.unlink,
-    rename: fs.promises.rename,
-    copyFile: fs.promises.copyFile,
-    unlinkCb: fs.unlink,
-    renameCb: fs.rename,
-    copyFileCb: fs.copyFile,
-    unlinkSync: fs.unlinkSync,
-    renameSync: fs.renameSync,
-    copyFileSync: fs.copyFileSync,
-  };
-  originals = o;
-  const calls: Array<[NodeFsCall, number, (...a: never[]) => Promise<void>, (...a: never[]) => void, (...a: never[]) => void]> = [
-    ['unlink', 1, o.unlink as never, o.unlinkCb as never, o.unlinkSync as never],
-    ['rename', 2, o.rename as never, o.renameCb as never, o.renameSync as never],
-    ['copyFile', 2, o.copyFile as never, o.copyFileCb as never, o.copyFileSync as never],
-  ];
-  for (const [call, count, promised, callback, sync] of calls) {
+  const saved = new Map<Wrapped, Forms>();
+  for (const name of WRAPPED) {
+    const promised = (fs.promises as unknown as Record<string, Forms['promised']>)[name];
+    const callback = (fs as unknown as Record<string, Forms['callback']>)[name];
+    const sync = (fs as unknown as Record<string, Forms['sync']>)[`${name}Sync`];
+    saved.set(name, { promised, callback, sync });
+    // Calls under a POSIX host, or under none, run as before (the placement still counted).
     const viaNative = (routed: Routed | undefined): routed is Routed => routed !== undefined && routed.host.mode !== 'posix';
     const promiseForm = async (...args: unknown[]): Promise<void> => {
-      const routed = route(args, count);
+      const routed = route(name, args);
       if (viaNative(routed)) {
-        await routed.host.native.nodeFs(call, routed.files).catch((err: unknown) => {
-          throw asErrno(err, call, routed.files);
-        });
+        try {
+          await routed.host.native.nodeFs(routed.call, routed.files, routed.flags);
+        } catch (err) {
+          if (!forgiven(routed, err)) throw asErrno(err, name, routed.files);
+        }
       } else {
-        await (promised as (...a: unknown[]) => Promise<void>)(...args);
+        await promised(...args);
       }
-      countPlacement(call, routed);
+      countPlacement(routed);
     };
     const callbackForm = (...args: unknown[]): void => {
       const done = args[args.length - 1] as Callback;
-      const routed = route(args, count);
+      const routed = route(name, args);
       if (!viaNative(routed)) {
-        (callback as (...a: unknown[]) => void)(...args.slice(0, -1), (err: NodeJS.ErrnoException | null) => {
-          if (!err) countPlacement(call, routed);
+        callback(...args.slice(0, -1), (err: NodeJS.ErrnoException | null) => {
+          if (!err) countPlacement(routed);
           done(err);
         });
         return;
       }
-      routed.host.native.nodeFs(call, routed.files).then(
+      routed.host.native.nodeFs(routed.call, routed.files, routed.flags).then(
         () => {
-          countPlacement(call, routed);
+          countPlacement(routed);
           done(null);
         },
-        (err: unknown) => done(asErrno(err, call, routed.files)),
+        (err: unknown) => done(forgiven(routed, err) ? null : asErrno(err, name, routed.files)),
       );
     };
     const syncForm = (...args: unknown[]): void => {
-      const routed = route(args, count);
+      const routed = route(name, args);
       if (viaNative(routed)) {
         try {
-          routed.host.native.nodeFsSync(call, routed.files);
+          routed.host.native.nodeFsSync(routed.call, routed.files, routed.flags);
         } catch (err) {
-          throw asErrno(err, call, routed.files);
+          if (!forgiven(routed, err)) throw asErrno(err, name, routed.files);
         }
       } else {
-        (sync as (...a: unknown[]) => void)(...args);
+        sync(...args);
       }
-      countPlacement(call, routed);
+      countPlacement(routed);
     };
-    (fs.promises as unknown as Record<string, unknown>)[call] = promiseForm;
-    (fs as unknown as Record<string, unknown>)[call] = callbackForm;
-    (fs as unknown as Record<string, unknown>)[`${call}Sync`] = syncForm;
+    (fs.promises as unknown as Record<string, unknown>)[name] = promiseForm;
+    (fs as unknown as Record<string, unknown>)[name] = callbackForm;
+    (fs as unknown as Record<string, unknown>)[`${name}Sync`] = syncForm;
   }
+  originals = saved;
   syncBuiltinESMExports();
 }
 
 function uninstall(): void {
-  const o = originals;
-  if (!o) return;
+  const saved = originals;
+  if (!saved) return;
   originals = undefined;
-  Object.assign(fs.promises, { unlink: o.unlink, rename: o.rename, copyFile: o.copyFile });
-  Object.assign(fs, { unlink: o.unlinkCb, rename: o.renameCb, copyFile: o.copyFileCb, unlinkSync: o.unlinkSync, renameSync: o.renameSync, copyFileSync: o.copyFileSync });
+  for (const [name, forms] of saved) {
+    (fs.promises as unknown as Record<string, unknown>)[name] = forms.promised;
+    (fs as unknown as Record<string, unknown>)[name] = forms.callback;
+    (fs as unknown as Record<string, unknown>)[`${name}Sync`] = forms.sync;
+  }
   syncBuiltinESMExports();
 }

@@ -100,13 +100,15 @@ async function runUpload(deps: UploaderDeps, ref: MediaRef): Promise<UploadOutco
     }
     deps.counters.uploadsTransferred++;
     const hash = crypto.createHash('md5');
-    const buf = Buffer.allocUnsafe(UPLOAD_CHUNK);
+    const received: Buffer[] = [];
     let sent = 0;
     while (sent < ref.size) {
-      const n = fs.readSync(handle.fd, buf, 0, Math.min(UPLOAD_CHUNK, ref.size - sent), sent);
+      const buf = Buffer.allocUnsafe(Math.min(UPLOAD_CHUNK, ref.size - sent));
+      const n = fs.readSync(handle.fd, buf, 0, buf.length, sent);
       if (n === 0) break;
       deps.counters.bytesRead += n;
       hash.update(buf.subarray(0, n));
+      received.push(buf.subarray(0, n));
       await deps.link.transmit(n);
       deps.counters.bytesTransferred += n;
       sent += n;
@@ -114,7 +116,7 @@ async function runUpload(deps: UploaderDeps, ref: MediaRef): Promise<UploadOutco
     await roundTrip(deps);
     const wrong = verdict(ref, sent, hash.digest('hex'), 'transfer');
     if (wrong) return wrong;
-    deps.server.complete(local.md5);
+    deps.server.complete(local.md5, Buffer.concat(received));
     return { ok: true, instant: false };
   } catch (err) {
     return { ok: false, reason: reasonOf(err), detail: (err as Error).message };

@@ -1,6 +1,7 @@
 // NapCat v4.18.5's whole converter table (a segment type NapCat knows never throws in the model)
 // and its forward paths: nested and `id` nodes, and the non-packet path's parallel per-node
 // sends that swallow errors (napcat-onebot/api/msg.ts, action/msg/SendMsg.ts at v4.18.5).
+import fs from 'node:fs';
 import { expect } from 'chai';
 import { imageMessage, pngUri, withHost } from './helpers';
 
@@ -49,6 +50,54 @@ describe('host model: converters and forward messages', function () {
       });
     });
   }
+
+  it('packet mode: an `id` node’s picture is downloaded again onto its md5 path, and that path queued for deletion with the ark’s send', async () => {
+    await withHost({ ...FAST, packetMode: true }, async (host) => {
+      const png = Buffer.from(pngUri(53, 60_000).slice('base64://'.length), 'base64');
+      const first = await host.call('send_group_msg', { group_id: 1, message: imageMessage(pngUri(53, 60_000)) });
+      const id = String((first.data as { message_id: number }).message_id);
+      const [media] = host.listMedia();
+      // NapCat's own deletion of the first send's copy, 10 s (model time) after it.
+      await host.clock.sleep(11_000);
+      expect(fs.existsSync(media), 'the first send’s copy deleted').to.equal(false);
+      const r = await host.call('send_group_forward_msg', { group_id: 2, messages: [{ type: 'node', data: { id } }] });
+      expect(r.status, String(r.message)).to.equal('ok');
+      expect(host.counters.mediaDownloads).to.equal(1);
+      expect(fs.readFileSync(media).equals(png), 'the picture downloaded onto its md5 path').to.equal(true);
+      expect(host.pendingDeletions(), 'queued with the ark’s send').to.deep.equal([media]);
+      await host.clock.sleep(11_000);
+      expect(fs.existsSync(media), 'deleted after the ark’s timeout').to.equal(false);
+    });
+  });
+
+  it('non-packet mode, nodes from mixed chats: those not in the self chat are cloned to self, and the merge names the first node’s chat as its source', async () => {
+    await withHost({ ...FAST, packetMode: false }, async (host) => {
+      const inGroup = await host.call('send_group_msg', { group_id: 1, message: [{ type: 'text', data: { text: 'earlier' } }] });
+      const id = String((inGroup.data as { message_id: number }).message_id);
+      const self = host.core.selfInfo.uid;
+      const service = host.core.context.session.getMsgService();
+      const sentTo: string[] = [];
+      const send = service.sendMsg.bind(service);
+      service.sendMsg = (msgId, peer, elements) => {
+        sentTo.push(`${peer.chatType}:${peer.peerUid}`);
+        return send(msgId, peer, elements);
+      };
+      const sources: string[] = [];
+      const merge = service.multiForwardMsg.bind(service);
+      service.multiForwardMsg = (msgIds, src, dst, msgId) => {
+        sources.push(`${src.chatType}:${src.peerUid}`);
+        return merge(msgIds, src, dst, msgId);
+      };
+      const custom = { type: 'node', data: { content: [{ type: 'text', data: { text: 'mine' } }] } };
+      for (const messages of [[{ type: 'node', data: { id } }, custom], [custom, { type: 'node', data: { id } }]]) {
+        sentTo.length = 0;
+        await host.call('send_group_forward_msg', { group_id: 2, messages });
+        // The custom node sent to self, then the group message cloned to self.
+        expect(sentTo, 'sends before the merge').to.deep.equal([`1:${self}`, `1:${self}`]);
+      }
+      expect(sources, 'the merge’s source: the first node’s chat').to.deep.equal(['2:1', `1:${self}`]);
+    });
+  });
 
   it('non-packet mode: a node whose send fails is dropped silently; the forward still answers ok with the others', async () => {
     await withHost({ ...FAST, packetMode: false }, async (host) => {

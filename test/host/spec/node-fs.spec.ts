@@ -3,7 +3,7 @@
 // native copy may answer before its bytes are on disk.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { copyFile, rename, unlink } from 'node:fs/promises';
+import { copyFile, link, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { makePng, type Host } from '..';
@@ -41,6 +41,63 @@ describe('host model: Node file calls under the host’s file semantics', functi
       await upload;
       await unlink(file);
       expect(fs.existsSync(file)).to.equal(false);
+      expect(host.counters.outsideUnlinksWhileOpen).to.equal(0);
+    });
+  });
+
+  it('windows-ebusy: rm (all forms), copyFile with COPYFILE_EXCL and link meet the same rules, with their own semantics kept', async () => {
+    await withHost({ ...slow, fileMode: 'windows-ebusy' }, async (host) => {
+      const { file, upload } = await heldOpen(host);
+      const dir = path.dirname(file);
+      const other = path.join(dir, '.other.tmp');
+      const linked = path.join(dir, '.linked.tmp');
+      fs.writeFileSync(other, 'x');
+      expect(await errno(rm(file)), 'rm').to.equal('EBUSY');
+      expect(await errno(rm(file, { force: true })), 'rm, force').to.equal('EBUSY');
+      expect(() => fs.rmSync(file), 'rmSync').to.throw().with.property('code', 'EBUSY');
+      expect(await errno(new Promise((resolve, reject) => fs.rm(file, (e) => (e ? reject(e) : resolve(null))))), 'fs.rm callback').to.equal('EBUSY');
+      expect(await errno(rm(path.join(dir, 'gone'), { force: true })), 'rm of nothing, force').to.equal('ok');
+      expect(await errno(rm(path.join(dir, 'gone'))), 'rm of nothing').to.equal('ENOENT');
+      // COPYFILE_EXCL onto an existing name: EEXIST, as ever; onto the held name without it: the sharing rule.
+      expect(await errno(copyFile(other, file, fs.constants.COPYFILE_EXCL)), 'copyFile EXCL onto a name').to.equal('EEXIST');
+      expect(await errno(copyFile(file, path.join(dir, '.copy.tmp'), fs.constants.COPYFILE_EXCL)), 'copyFile EXCL from the read file').to.equal('ok');
+      expect(() => fs.copyFileSync(other, file, fs.constants.COPYFILE_FICLONE), 'copyFileSync with flags').to.throw().with.property('code', 'EBUSY');
+      // A hard link to the held file names the held file: it can be made, but not deleted or moved.
+      expect(await errno(link(file, linked)), 'link').to.equal('ok');
+      expect(await errno(link(file, linked)), 'link onto a taken name').to.equal('EEXIST');
+      expect(await errno(unlink(linked)), 'unlink of the other name').to.equal('EBUSY');
+      expect(await errno(rename(linked, path.join(dir, '.moved.tmp'))), 'rename of the other name').to.equal('EBUSY');
+      expect(await errno(copyFile(other, linked)), 'copy onto the other name').to.equal('EBUSY');
+      expect(fs.existsSync(file) && fs.existsSync(linked)).to.equal(true);
+      await upload;
+      await unlink(linked);
+      await rm(file);
+      expect(fs.existsSync(file)).to.equal(false);
+      expect(host.counters.outsideUnlinksWhileOpen).to.equal(0);
+    });
+  });
+
+  it('windows-delete-pending: rm leaves the name delete-pending; link, copyFile (EXCL too) and rm meet it with EPERM; a link’s name stays pending until the file is let go', async () => {
+    await withHost({ ...slow, fileMode: 'windows-delete-pending' }, async (host) => {
+      const { file, upload } = await heldOpen(host);
+      const dir = path.dirname(file);
+      const other = path.join(dir, '.other.tmp');
+      const linked = path.join(dir, '.linked.tmp');
+      fs.writeFileSync(other, 'x');
+      expect(await errno(link(file, linked)), 'link').to.equal('ok');
+      fs.rmSync(linked);
+      expect(fs.existsSync(linked), 'the link’s name').to.equal(false);
+      expect(await errno(copyFile(other, linked, fs.constants.COPYFILE_EXCL)), 'copy onto the link’s pending name').to.equal('EPERM');
+      await rm(file);
+      expect(fs.existsSync(file)).to.equal(false);
+      expect(await errno(rm(file)), 'rm again').to.equal('EPERM');
+      expect(await errno(copyFile(other, file, fs.constants.COPYFILE_EXCL)), 'copyFile EXCL').to.equal('EPERM');
+      expect(await errno(link(other, file)), 'link onto the pending name').to.equal('EPERM');
+      expect(() => fs.linkSync(file, path.join(dir, '.again.tmp')), 'linkSync of the pending name').to.throw().with.property('code', 'EPERM');
+      await upload;
+      await link(other, file);
+      await copyFile(other, linked, fs.constants.COPYFILE_EXCL);
+      expect(fs.readFileSync(file, 'utf8')).to.equal('x');
       expect(host.counters.outsideUnlinksWhileOpen).to.equal(0);
     });
   });

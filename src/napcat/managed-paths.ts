@@ -1,5 +1,5 @@
-import path from 'node:path';
 import { LRUCache } from 'lru-cache';
+import { NormalPaths } from '../store/normal-paths';
 import type { MediaInfo } from '../store/types';
 
 /** A media path we put in place, and where its bytes come from (to put it back before a retry). */
@@ -8,8 +8,6 @@ export interface PlacedMedia {
   /** Known for store files; otherwise read from `src` when needed. */
   size?: number;
 }
-
-const MAX_KEYS = 1_000;
 
 /**
  * The files the plugin manages: store files it handed to NapCat, NTQQ media paths and video
@@ -28,52 +26,41 @@ export class ManagedPaths {
   readonly #others = new LRUCache<string, true>({ max: 10_000 });
   /** Paths seen on one of NapCat's deletion lists: NapCat would delete them. */
   readonly #queued = new LRUCache<string, true>({ max: 10_000 });
-  /** path.normalize of the paths met lately: every send asks about the same few several times. */
-  readonly #keys = new Map<string, string>();
-
-  #key(file: string): string {
-    let key = this.#keys.get(file);
-    if (key === undefined) {
-      if (this.#keys.size >= MAX_KEYS) this.#keys.clear();
-      key = path.normalize(file);
-      this.#keys.set(file, key);
-    }
-    return key;
-  }
+  readonly #keys = new NormalPaths();
 
   addStoreFile(media: MediaInfo): void {
-    const key = this.#key(media.path);
+    const key = this.#keys.of(media.path);
     // A get refreshes recency as a set would, at a fraction of its cost.
     if (this.#storeFiles.get(key) !== media) this.#storeFiles.set(key, media);
   }
 
   storeFile(file: string): MediaInfo | undefined {
-    return this.#storeFiles.get(this.#key(file));
+    return this.#storeFiles.get(this.#keys.of(file));
   }
 
   addPlaced(mediaPath: string, from: PlacedMedia): void {
-    const key = this.#key(mediaPath);
+    const key = this.#keys.of(mediaPath);
     const known = this.#placed.get(key);
     if (known?.src !== from.src || known.size !== from.size) this.#placed.set(key, from);
   }
 
   placed(mediaPath: string): PlacedMedia | undefined {
-    return this.#placed.get(this.#key(mediaPath));
+    return this.#placed.get(this.#keys.of(mediaPath));
   }
 
   /** A leased file that is neither a store file nor a placed copy (a thumbnail). */
   addOther(file: string): void {
-    this.#others.set(this.#key(file), true);
+    this.#others.set(this.#keys.of(file), true);
   }
 
   has(file: string): boolean {
-    const key = this.#key(file);
+    const key = this.#keys.of(file);
     return this.#storeFiles.has(key) || this.#placed.has(key) || this.#others.has(key);
   }
 
   /** Notes every path on a deletion list NapCat's code filled (a builder's `deleteAfterSentFiles`). */
   noteQueued(list: readonly unknown[]): void {
-    for (const file of list) if (typeof file === 'string') this.#noteQueued(this.#key(file));
+    for (const file of list) if (typeof file === 'string') this.#noteQueued(this.#keys.of(file));
   }
 
   #noteQueued(key: string): void {
@@ -82,7 +69,7 @@ export class ManagedPaths {
 
   /** Whether NapCat would delete `file` after its send: the only paths the plugin may delete. */
   napcatDeletes(file: string): boolean {
-    return this.#queued.has(this.#key(file));
+    return this.#queued.has(this.#keys.of(file));
   }
 
   /** Removes managed paths from NapCat's deletion list in place (noting them as NapCat's to delete); returns how many. */
@@ -90,7 +77,7 @@ export class ManagedPaths {
     let kept = 0;
     for (const file of list) {
       if (typeof file !== 'string' || !this.has(file)) list[kept++] = file;
-      else this.#noteQueued(this.#key(file));
+      else this.#noteQueued(this.#keys.of(file));
     }
     const removed = list.length - kept;
     list.length = kept;

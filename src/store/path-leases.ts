@@ -2,6 +2,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { silentLogger, type Logger } from '../logger';
 import { errnoOf } from './errors';
+import { NormalPaths } from './normal-paths';
 
 export interface PathLeasesOptions {
   /**
@@ -53,9 +54,16 @@ interface PathEntry {
   readonly leases: Set<LeaseRecord>;
   /** Counts acquires, so an unlink can tell whether the path was used while it ran. */
   acquisitions: number;
-  /** A pending grace deletion or a busy retry; never set while leases are held or an unlink runs. */
+  /**
+   * A pending grace deletion or a busy retry; never set while an unlink runs. A grace timer is
+   * left running when the path is leased again (re-arming one per send cost more than the rest
+   * of a lease): when it fires it deletes only an idle path whose grace is over, and re-arms
+   * for the rest of the grace otherwise.
+   */
   timer?: NodeJS.Timeout;
-  /** When the last lease went; set only while the timer is a grace deletion (setGraceMs reschedules those). */
+  /** Which deletion `timer` is. */
+  timerKind?: 'grace' | 'busy';
+  /** When the last lease went, while no lease is held and a grace timer runs (setGraceMs reschedules those). */
   idleSince?: number;
   /** The unlink in flight and its bookkeeping; never rejects. */
   deleting?: Promise<void>;
@@ -79,6 +87,7 @@ export class PathLeases {
   readonly #busyRetries: number;
   readonly #busyRetryDelayMs: number;
   readonly #now: () => number;
+  readonly #keys = new NormalPaths();
   #graceMs: number;
   #count = 0;
   #closed = false;
@@ -97,13 +106,15 @@ export class PathLeases {
   acquire(file: string): PathLease {
     if (this.#closed) throw new Error(`路径租约已关闭 / PathLeases is closed: ${file}`);
     if (!path.isAbsolute(file)) throw new TypeError(`需要绝对路径 / an absolute path is required: ${file}`);
-    const key = path.normalize(file);
+    const key = this.#keys.of(file);
     let entry = this.#entries.get(key);
     if (!entry) {
       entry = { leases: new Set(), acquisitions: 0 };
       this.#entries.set(key, entry);
     }
-    cancelTimer(entry);
+    // A busy retry stops here; a grace timer finds the path held when it fires.
+    if (entry.timerKind === 'busy') cancelTimer(entry);
+    entry.idleSince = undefined;
     entry.acquisitions++;
     const record: LeaseRecord = { path: key, acquiredAt: this.#now(), released: false };
     entry.leases.add(record);
@@ -127,7 +138,7 @@ export class PathLeases {
 
   /** Whether any lease on `file` is held. */
   held(file: string): boolean {
-    return (this.#entries.get(path.normalize(file))?.leases.size ?? 0) > 0;
+    return (this.#entries.get(this.#keys.of(file))?.leases.size ?? 0) > 0;
   }
 
   /** Leases held now, over all paths. */
@@ -149,7 +160,7 @@ export class PathLeases {
    */
   suspendDeletions(): void {
     this.#keep = true;
-    for (const entry of this.#entries.values()) if (entry.leases.size === 0) cancelTimer(entry);
+    for (const entry of this.#entries.values()) cancelTimer(entry);
   }
 
   /** Paths with no lease that are waiting for (or, after suspendDeletions, spared) deletion. */
@@ -161,7 +172,7 @@ export class PathLeases {
   setGraceMs(ms: number): void {
     this.#graceMs = checkDelay(ms);
     for (const [key, entry] of this.#entries) {
-      if (entry.timer === undefined || entry.idleSince === undefined) continue;
+      if (entry.timerKind !== 'grace' || entry.idleSince === undefined) continue;
       clearTimeout(entry.timer);
       this.#scheduleDeletion(key, entry, Math.max(0, entry.idleSince + ms - this.#now()), entry.idleSince);
     }
@@ -188,7 +199,7 @@ export class PathLeases {
   async close({ deletePending }: { deletePending: boolean }): Promise<void> {
     this.#closed = true;
     for (const [key, entry] of this.#entries) {
-      const wasWaiting = entry.timer !== undefined;
+      const wasWaiting = entry.timer !== undefined && entry.leases.size === 0;
       cancelTimer(entry);
       if (deletePending && wasWaiting && entry.leases.size === 0) this.#delete(key, entry, 0);
     }
@@ -207,17 +218,32 @@ export class PathLeases {
     this.#count--;
     // With an unlink in flight, #afterUnlink sees this acquisition and schedules afresh.
     if (entry.leases.size === 0 && !entry.deleting && !this.#closed && !this.#keep) {
-      this.#scheduleDeletion(record.path, entry, this.#graceMs);
+      // A grace timer already running re-arms for the rest of the grace when it fires.
+      if (entry.timerKind === 'grace') entry.idleSince = this.#now();
+      else this.#scheduleDeletion(record.path, entry, this.#graceMs);
     }
   }
 
   #scheduleDeletion(key: string, entry: PathEntry, delayMs: number, idleSince = this.#now()): void {
     entry.idleSince = idleSince;
-    entry.timer = setTimeout(() => this.#delete(key, entry, 0), delayMs).unref();
+    entry.timerKind = 'grace';
+    entry.timer = setTimeout(() => this.#graceOver(key, entry), delayMs).unref();
+  }
+
+  /** A grace timer fired: deletes the path if it has been idle for the whole grace, waits out the rest if it went idle since. */
+  #graceOver(key: string, entry: PathEntry): void {
+    const idleSince = entry.idleSince;
+    entry.timer = undefined;
+    entry.timerKind = undefined;
+    if (entry.leases.size > 0 || idleSince === undefined) return; // held: its last release schedules anew
+    const left = idleSince + this.#graceMs - this.#now();
+    if (left > 0) this.#scheduleDeletion(key, entry, left, idleSince);
+    else this.#delete(key, entry, 0);
   }
 
   #delete(key: string, entry: PathEntry, retry: number): void {
     entry.timer = undefined;
+    entry.timerKind = undefined;
     entry.idleSince = undefined;
     if (entry.leases.size > 0 || this.#entries.get(key) !== entry) return;
     const acquisitions = entry.acquisitions;
@@ -250,6 +276,7 @@ export class PathLeases {
       const code = errnoOf(outcome.error);
       if ((code === 'EBUSY' || code === 'EPERM' || code === 'EACCES') && retry < this.#busyRetries && !this.#closed) {
         const delay = Math.min(MAX_BUSY_DELAY_MS, this.#busyRetryDelayMs * 2 ** retry);
+        entry.timerKind = 'busy';
         entry.timer = setTimeout(() => this.#delete(key, entry, retry + 1), delay).unref();
         return;
       }
@@ -264,6 +291,7 @@ export class PathLeases {
 function cancelTimer(entry: PathEntry): void {
   if (entry.timer !== undefined) clearTimeout(entry.timer);
   entry.timer = undefined;
+  entry.timerKind = undefined;
   entry.idleSince = undefined;
 }
 

@@ -57,6 +57,31 @@ describe('PathLeases', () => {
     expect([leases.held(FILE), leases.pending]).to.deep.equal([false, 0]);
   });
 
+  it('sends in turn within the grace keep one grace timer running, not one armed per send; the path still goes a full grace after the last', async () => {
+    const { calls, unlink } = fakeUnlink();
+    const leases = new PathLeases({ graceMs: GRACE, unlink });
+    const set = sinon.spy(globalThis, 'setTimeout');
+    try {
+      for (let i = 0; i < 30; i++) {
+        const lease = leases.acquire(FILE);
+        await clock.tickAsync(GRACE / 10); // the send runs
+        lease.release();
+        await clock.tickAsync(GRACE / 10); // the next one comes
+      }
+      // 30 sends over 6 graces: at most one re-arm per grace that went by (it was one per send).
+      expect(set.callCount, 'timers armed over 30 sends').to.be.at.most(7);
+      expect(clock.countTimers(), 'timers running').to.equal(1);
+    } finally {
+      set.restore();
+    }
+    expect(calls).to.deep.equal([]);
+    await clock.tickAsync(GRACE - GRACE / 10 - 1);
+    expect(calls, 'one ms before a full grace after the last release').to.deep.equal([]);
+    await clock.tickAsync(1);
+    expect(calls).to.deep.equal([FILE]);
+    expect(clock.countTimers()).to.equal(0);
+  });
+
   it('an acquire within the grace period cancels the deletion', async () => {
     const { calls, unlink } = fakeUnlink();
     const leases = new PathLeases({ graceMs: GRACE, unlink });

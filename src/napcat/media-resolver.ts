@@ -8,7 +8,7 @@ import type { HookDeps } from './hook-deps';
 import { isSendContext, type FileLikeResult, type Method } from './shapes';
 import { LocalFiles } from './local-files';
 import { handOverOversize } from './oversize';
-import { SegmentTexts, detached } from './segment-texts';
+import { SegmentTexts } from './segment-texts';
 import { UrlDownloads } from './url-downloads';
 
 /**
@@ -67,8 +67,8 @@ export class MediaResolver {
     // the send ends, then at the same URI again (SegmentTexts). When another request holds the
     // same text, the URI put back is built on that one, so this request's own copy can go now.
     if (ref.prefix !== undefined) {
-      // The prefix as a string of its own: a slice of the URI would keep all of it alive.
-      const putBack = shared === undefined ? uri : detached(ref.prefix) + shared;
+      // The prefix is a string of its own (parseMediaRef): a slice would keep the whole URI alive.
+      const putBack = shared === undefined ? uri : ref.prefix + shared;
       this.#texts.letGo(segment, field, lease.media.path, putBack);
     }
     return result;

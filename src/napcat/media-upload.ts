@@ -46,7 +46,9 @@ export class MediaUpload {
       let fast: UploadResult | undefined;
       const started = performance.now();
       try {
-        fast = await this.#fromStore(media, elementType, elementSubType, uploadGroupFile !== false);
+        // Most often answered without a turn of the event loop (see #fromStore).
+        const answer = this.#fromStore(media, elementType, elementSubType, uploadGroupFile !== false);
+        fast = answer instanceof Promise ? await answer : answer;
       } catch (error) {
         if (error instanceof CorruptEntryError) throw error; // NapCat's path would send the bad bytes
         if (error instanceof FileInUseError) throw error; // NapCat's copy onto that name would fail unseen
@@ -77,9 +79,18 @@ export class MediaUpload {
     return napcat();
   }
 
-  /** NapCat's result for a store file, or undefined when only NapCat's own pass can tell. */
-  async #fromStore(media: MediaInfo, elementType: number, elementSubType: number, copy: boolean): Promise<UploadResult | undefined> {
-    const ext = await this.#napcatExt(media);
+  /**
+   * NapCat's result for a store file, or undefined when only NapCat's own pass can tell. Synchronous
+   * when nothing needs waiting for (the extension known, the copy trusted, no deletion of the
+   * path in flight), the common case of a repeated send; a promise otherwise.
+   */
+  #fromStore(media: MediaInfo, elementType: number, elementSubType: number, copy: boolean): UploadResult | undefined | Promise<UploadResult | undefined> {
+    const known = this.#exts.get(media.hash);
+    if (known) return this.#answer(media, known.ext, elementType, elementSubType, copy);
+    return this.#napcatExt(media).then((ext) => this.#answer(media, ext, elementType, elementSubType, copy));
+  }
+
+  #answer(media: MediaInfo, ext: string | null, elementType: number, elementSubType: number, copy: boolean): UploadResult | undefined | Promise<UploadResult | undefined> {
     if (ext === null) return undefined;
     // A local file sent by path: named as NapCat names that file (file-names.ts).
     const base = nameFor(this.#deps.scopes.current(), media.path) ?? path.basename(media.path);
@@ -98,12 +109,20 @@ export class MediaUpload {
       file_uuid: '',
     });
     if (typeof mediaPath !== 'string' || !mediaPath) throw new Error(`媒体路径无效 / bad media path: ${String(mediaPath)}`);
+    const result: UploadResult = { md5: media.md5, fileName, path: mediaPath, fileSize: media.size, ext };
     const ready = this.#leaseMedia(mediaPath, { src: media.path, size: media.size });
+    if (!ready && this.#deps.copies.trusted(mediaPath, media.size, COPY_TRUST_MS)) {
+      this.#deps.stats.add('ntqqCopiesAvoided');
+      return result;
+    }
+    return this.#placed(media, mediaPath, ready).then(() => result);
+  }
+
+  /** Waits out a deletion of `mediaPath` in flight, then makes sure the copy is there (EntryRepair). */
+  async #placed(media: MediaInfo, mediaPath: string, ready: Promise<void> | undefined): Promise<void> {
     if (ready) await ready;
-    const { copies, repair } = this.#deps;
-    const outcome = copies.trusted(mediaPath, media.size, COPY_TRUST_MS) ? 'present' : await repair.ensureCopy(media, mediaPath, COPY_TRUST_MS);
+    const outcome = await this.#deps.repair.ensureCopy(media, mediaPath, COPY_TRUST_MS);
     this.#deps.stats.add(outcome === 'copied' ? 'ntqqCopiesMade' : 'ntqqCopiesAvoided');
-    return { md5: media.md5, fileName, path: mediaPath, fileSize: media.size, ext };
   }
 
   /**
@@ -118,9 +137,8 @@ export class MediaUpload {
     return lease.deleting ? lease.ready : undefined;
   }
 
+  /** The extension NapCat would give a store file (null: only NapCat can tell), remembered per hash. */
   async #napcatExt(media: MediaInfo): Promise<string | null> {
-    const known = this.#exts.get(media.hash);
-    if (known) return known.ext;
     let ext: string | null = null;
     if (SAME_EXT.has(media.ext)) ext = media.ext;
     else if (media.ext === '.mp4' && MP4_BRANDS.has(await majorBrand(media.path))) ext = '.mp4';

@@ -40,6 +40,8 @@ export class ReloadHandoff {
   #retiring = false;
   #deferred: Deferred[] = [];
   #handedOff = false;
+  /** #done as one function for every call's promise, rather than a new closure per call. */
+  readonly #doneOnce = (): void => this.#done();
 
   /** `inFlight`: whether the current call belongs to a request already running (an open send scope). */
   constructor(inFlight: () => boolean) {
@@ -61,8 +63,7 @@ export class ReloadHandoff {
         throw error;
       }
       if (result instanceof Promise) {
-        const done = () => this.#done();
-        result.then(done, done);
+        result.then(this.#doneOnce, this.#doneOnce);
       } else {
         this.#done();
       }

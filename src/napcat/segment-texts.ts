@@ -69,8 +69,3 @@ export class SegmentTexts {
     this.#scopes.hold({ release }, `segment text (${storePath})`);
   }
 }
-
-/** `text` as a string of its own: a slice of a long string keeps all of it alive in V8. */
-export function detached(text: string): string {
-  return text.length < 2 ? text : text.split('').join('');
-}

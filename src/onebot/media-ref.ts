@@ -14,7 +14,11 @@ export type MediaRef =
       base64: string;
       /** Whether the URI says it is base64 (`base64://`, `data:…;base64,`); NapCat decodes a plain `data:` as base64 too. */
       declared: boolean;
-      /** The text before `base64` when the URI is nothing else (`uri === prefix + base64`); unset when a second comma follows. */
+      /**
+       * The text before `base64` when the URI is nothing else (`uri === prefix + base64`); unset
+       * when a second comma follows. A string of its own, never a slice of the URI: a slice keeps
+       * all of a long string alive in V8, and callers keep the prefix after letting the URI go.
+       */
       prefix?: string;
     }
   | { kind: 'url'; url: string }
@@ -33,7 +37,7 @@ export function parseMediaRef(uri: string): MediaRef {
     // and nothing there is no base64 to NapCat either.
     const parts = uri.split(',');
     if (!parts[1]) return { kind: 'other', text: uri };
-    return { kind: 'base64', base64: parts[1], declared, ...(parts.length === 2 && { prefix: `${parts[0]},` }) };
+    return { kind: 'base64', base64: parts[1], declared, ...(parts.length === 2 && { prefix: detached(`${parts[0]},`) }) };
   }
   if (uri.startsWith('file://')) {
     // NapCat strips `file:///` on Windows and `file://` elsewhere; a drive letter tells which.
@@ -67,4 +71,9 @@ export function mediaFieldOf(data: Record<string, unknown>): MediaField | undefi
     if (value.trim()) return key;
   }
   return undefined;
+}
+
+/** `text` as a string of its own: a slice of a long string keeps all of it alive in V8. */
+function detached(text: string): string {
+  return text.length < 2 ? text : text.split('').join('');
 }

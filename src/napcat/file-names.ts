@@ -3,19 +3,30 @@
 // the file it was handed (`basename`, `.ext` added when it has none: the picture element's
 // `fileName`, and the extension of NTQQ's `Ori/<md5>` path); handed the store file instead, it
 // would name it `<sha-256>.<ext>`. Only the name: the bytes, md5, size and type are the file's.
-import type { SendScope } from './send-scopes';
+import type { SendScope, SendScopes } from './send-scopes';
 
-/** Per scope, store path → the name of the file it stands in for. A scope gone takes its names. */
-const NAMES = new WeakMap<SendScope, Map<string, string>>();
+/** Per send scope, store path → the name of the file it stands in for. A scope gone takes its names. */
+export class FileNames {
+  readonly #scopes: SendScopes;
+  readonly #names = new WeakMap<SendScope, Map<string, string>>();
 
-export function rememberName(scope: SendScope | undefined, storePath: string, name: string): void {
-  if (!scope) return;
-  let names = NAMES.get(scope);
-  if (!names) NAMES.set(scope, (names = new Map()));
-  // Two files of one content in one message: the first one's name (NapCat's would differ only there).
-  if (!names.has(storePath)) names.set(storePath, name);
-}
+  constructor(scopes: SendScopes) {
+    this.#scopes = scopes;
+  }
 
-export function nameFor(scope: SendScope | undefined, storePath: string): string | undefined {
-  return scope ? NAMES.get(scope)?.get(storePath) : undefined;
+  /** Notes, for the current send, that `storePath` stands in for a file called `name`. */
+  remember(storePath: string, name: string): void {
+    const scope = this.#scopes.current();
+    if (!scope) return;
+    let names = this.#names.get(scope);
+    if (!names) this.#names.set(scope, (names = new Map()));
+    // Two files of one content in one message: the first one's name (NapCat's would differ only there).
+    if (!names.has(storePath)) names.set(storePath, name);
+  }
+
+  /** The name of the file `storePath` stands in for in the current send, if it stands in for one. */
+  of(storePath: string): string | undefined {
+    const scope = this.#scopes.current();
+    return scope ? this.#names.get(scope)?.get(storePath) : undefined;
+  }
 }

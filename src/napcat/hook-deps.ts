@@ -5,6 +5,7 @@ import type { PathLeases } from '../store/path-leases';
 import type { AddedLatency } from './added-latency';
 import type { EntryRepair } from './entry-repair';
 import type { FailOpen } from './fail-open';
+import type { FileNames } from './file-names';
 import type { KernelHolds } from './kernel-holds';
 import type { ManagedPaths } from './managed-paths';
 import type { MediaCopies } from './media-copies';
@@ -27,6 +28,8 @@ export interface HookDeps {
   repair: EntryRepair;
   /** The plugin's own time per media segment, for `MediaStats.addedLatency`. */
   latency: AddedLatency;
+  /** The names of local files sent by path, per send, for the store files that stand in for them. */
+  names: FileNames;
   managed: ManagedPaths;
   failOpen: FailOpen;
   stats: MediaStats;

@@ -3,6 +3,7 @@ import { SEND_ACTIONS } from '../onebot/send-actions';
 import { AddedLatency } from './added-latency';
 import { copyFileHook } from './copy-hook';
 import { EntryRepair } from './entry-repair';
+import { FileNames } from './file-names';
 import type { HookDeps } from './hook-deps';
 import { MediaCopies } from './media-copies';
 import type { MethodHandler, MethodPatches } from './method-patches';
@@ -38,7 +39,7 @@ export type HookGuard = (handler: MethodHandler, owner: object, method: string) 
  */
 export function installHooks(
   patches: MethodPatches,
-  deps: Omit<HookDeps, 'copies' | 'sources' | 'repair' | 'latency'>,
+  deps: Omit<HookDeps, 'copies' | 'sources' | 'repair' | 'latency' | 'names'>,
   actions: { get(name: string): unknown } | undefined,
   guard: HookGuard = (handler) => handler,
 ): InstalledHooks {
@@ -48,7 +49,8 @@ export function installHooks(
   const sources = new SendSources(deps.scopes);
   const repair = new EntryRepair({ ...deps, copies, sources });
   const latency = new AddedLatency(deps.scopes, deps.stats);
-  const full: HookDeps = { ...deps, copies, sources, repair, latency };
+  const names = new FileNames(deps.scopes);
+  const full: HookDeps = { ...deps, copies, sources, repair, latency, names };
   const resolver = new MediaResolver(full);
   const upload = new MediaUpload(full);
   const lifecycle = new SendLifecycle(full);

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { StoreError } from '../store/errors';
 import { FileDigests } from '../store/file-digests';
 import type { Lease } from '../store/types';
-import { rememberName } from './file-names';
 import type { HookDeps } from './hook-deps';
 import { handOverOversize } from './oversize';
 
@@ -53,7 +52,7 @@ export class LocalFiles {
     if (!lease) return napcat();
     this.#deps.latency.resolved(lease.media.path, performance.now() - started);
     const name = path.basename(file);
-    rememberName(this.#deps.scopes.current(), lease.media.path, name);
+    this.#deps.names.remember(lease.media.path, name);
     return handOver(lease, name);
   }
 

@@ -4,7 +4,6 @@ import { LRUCache } from 'lru-cache';
 import type { MediaInfo } from '../store/types';
 import { FileInUseError } from '../flight/in-use';
 import { CorruptEntryError } from './entry-repair';
-import { nameFor } from './file-names';
 import type { HookDeps } from './hook-deps';
 import type { PlacedMedia } from './managed-paths';
 import { ElementType, isUploadResult, msgServiceOf, type Method, type UploadResult } from './shapes';
@@ -93,7 +92,7 @@ export class MediaUpload {
   #answer(media: MediaInfo, ext: string | null, elementType: number, elementSubType: number, copy: boolean): UploadResult | undefined | Promise<UploadResult | undefined> {
     if (ext === null) return undefined;
     // A local file sent by path: named as NapCat names that file (file-names.ts).
-    const base = nameFor(this.#deps.scopes.current(), media.path) ?? path.basename(media.path);
+    const base = this.#deps.names.of(media.path) ?? path.basename(media.path);
     const fileName = base.includes('.') ? base : base + ext;
     if (!copy) return { md5: media.md5, fileName, path: media.path, fileSize: media.size, ext };
     const service = msgServiceOf(this.#deps.core);

@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/logger';
 import { AddedLatency } from '../../src/napcat/added-latency';
 import { EntryRepair } from '../../src/napcat/entry-repair';
 import { FailOpen } from '../../src/napcat/fail-open';
+import { FileNames } from '../../src/napcat/file-names';
 import { KernelHolds } from '../../src/napcat/kernel-holds';
 import type { HookDeps } from '../../src/napcat/hook-deps';
 import type { MediaSource } from '../../src/napcat/media-source';
@@ -51,6 +52,7 @@ export function fakeDeps(config: Partial<MediaCacheConfig> = {}, options: FakeOp
     sources,
     repair,
     latency: new AddedLatency(scopes, stats),
+    names: new FileNames(scopes),
     managed,
     failOpen: new FailOpen(silentLogger, (f, c) => faults.push(`${f}:${c}`)),
     stats,

@@ -88,9 +88,9 @@ export interface MediaCacheConfig {
   maxPayloadBytes: number;
   /**
    * Sends that may transfer bytes (an md5 the server has not yet confirmed) in flight at once,
-   * across all peers; media sends starting (their first 50 ms in NTQQ) are capped at twice this. Lower eases the link
+   * across all peers; media sends starting (their first 50 ms in NTQQ) are capped at four times this. Lower eases the link
    * and server-side throttling during broadcasts; higher finishes a broadcast of many distinct
-   * images sooner. Measured choice of 4 and of the 2× rule: docs/hooks.md, "The send cap".
+   * images sooner. Measured choice of 4 and of the 4× rule: docs/hooks.md, "The send cap".
    */
   maxConcurrentUploads: number;
   retry: RetryConfig;

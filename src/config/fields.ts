@@ -103,7 +103,7 @@ export const FIELDS: readonly FieldSpec[] = [
     min: 1,
     max: 64,
     label: '并发上传上限',
-    help: '同时进行的首次上传数（同时开始的媒体发送为其两倍） / First uploads in flight at once (media sends starting: twice this)',
+    help: '同时进行的首次上传数（同时开始的媒体发送为其四倍） / First uploads in flight at once (media sends starting: four times this)',
   },
   {
     path: 'retry.maxAttempts',

@@ -21,10 +21,12 @@ import { messageOf } from './fail-open';
  * still opening widens the moment in which a file deleted from outside is missed; a send
  * that started more than OPENING_MS ago has opened its files (or long since) and only waits
  * on the server, so it no longer counts. On a real account that wait is hundreds of ms per
- * send, and holding the slot through it made a broadcast slower than NapCat alone
- * (docs/hooks.md, "The send cap").
+ * send, and holding the slot through it made a broadcast slower than NapCat alone. Four per
+ * transfer (16 at the default): with two, 199 confirmed sends needed ~1.25 s to start, and a
+ * broadcast by path, where NapCat alone is cheap and often finds the image on the server early,
+ * took 1.85 s against NapCat's 1.5 s (docs/hooks.md, "The send cap").
  */
-const SENDS_PER_TRANSFER = 2;
+const SENDS_PER_TRANSFER = 4;
 const OPENING_MS = 50;
 
 /** Times the media files are put back before one attempt goes ahead regardless. */
@@ -115,7 +117,7 @@ function pacingOf(config: Readonly<MediaCacheConfig>): PacingRate {
 }
 
 
-/** At most `maxConcurrentUploads` transfers (sends leading an unconfirmed md5); media sends starting, twice that. */
+/** At most `maxConcurrentUploads` transfers (sends leading an unconfirmed md5); media sends starting, four times that. */
 function capsOf(config: Readonly<MediaCacheConfig>): { maxConcurrent: number; maxLeading: number } {
   return { maxConcurrent: SENDS_PER_TRANSFER * config.maxConcurrentUploads, maxLeading: config.maxConcurrentUploads };
 }

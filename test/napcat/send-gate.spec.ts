@@ -140,7 +140,7 @@ describe('SendGate', () => {
     expect(uploads.followed + uploads.passed).to.equal(9);
   });
 
-  it('caps sends that may transfer (md5 not yet confirmed) at maxConcurrentUploads, and all media sends at twice that', async () => {
+  it('caps sends that may transfer (md5 not yet confirmed) at maxConcurrentUploads, and all media sends at four times that', async () => {
     const deps = fakeDeps({ maxConcurrentUploads: 2 });
     const gate = new SendGate(deps);
     let running = 0;
@@ -155,7 +155,7 @@ describe('SendGate', () => {
     expect(most, 'six first uploads of distinct images').to.equal(2);
     most = 0;
     await Promise.all(Array.from({ length: 12 }, (_, i) => over(gate, sendMsg)({}, [pic('abcdef'[i % 6])], 10_000)));
-    expect(most, 'twelve sends of confirmed images, which transfer nothing: twice the cap').to.equal(4);
+    expect(most, 'twelve sends of confirmed images, which transfer nothing: four times the cap').to.equal(8);
     most = 0;
     await Promise.all(Array.from({ length: 6 }, (_, i) => over(gate, sendMsg)({}, [pic('a'), pic(`new${i}`)], 10_000)));
     expect(most, 'one unconfirmed md5 in a message puts the message under the cap').to.equal(2);

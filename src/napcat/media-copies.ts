@@ -143,7 +143,7 @@ export class MediaCopies {
     } catch {
       return false; // EPERM on a delete-pending name (Windows), …: ensure finds out what it is
     }
-    if (!now || now.size !== seen.size || now.ino !== seen.ino || now.mtimeMs !== seen.mtimeMs) return false;
+    if (!now || !unchanged(seen, now)) return false;
     seen.checkedAt = performance.now();
     return true;
   }
@@ -213,7 +213,7 @@ export class MediaCopies {
     }
     const checkedAt = performance.now();
     const seen = this.#seen.get(dst);
-    if (seen && seen.ino === now.ino && seen.mtimeMs === now.mtimeMs && seen.size === now.size && seen.md5 === expected) {
+    if (seen && unchanged(seen, now) && seen.md5 === expected) {
       seen.checkedAt = checkedAt;
       return true;
     }
@@ -229,6 +229,11 @@ export class MediaCopies {
     throw Object.assign(new Error(`ENOENT: no such file, ${src}`), { code: 'ENOENT' });
   }
 
+}
+
+/** Whether the file on disk is still the one `seen` recorded: same size, inode and mtime. */
+function unchanged(seen: Seen, now: Stats): boolean {
+  return now.size === seen.size && now.ino === seen.ino && now.mtimeMs === seen.mtimeMs;
 }
 
 /** The md5 a media path is named by (`<md5>.<ext>`), lower case, or undefined. */

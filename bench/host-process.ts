@@ -24,6 +24,8 @@ export interface HostProcessSpec {
 
 export type ParentMessage =
   | { type: 'start'; profile: boolean; profiledSends: number }
+  // Ends the first profile window (ProcessSample.firstWindow) and starts the next.
+  | { type: 'mark'; sends: number }
   | { type: 'stop' }
   // The proxy bench: push `count` events, one every `everyMs`, each stamped with its send time.
   | { type: 'events'; count: number; everyMs: number };
@@ -31,6 +33,7 @@ export type ChildMessage =
   | { type: 'ready'; wsUrl: string; pluginStatus: string }
   | { type: 'events-sent' }
   | { type: 'started' }
+  | { type: 'marked' }
   | { type: 'sample'; sample: ProcessSample }
   | { type: 'error'; message: string };
 
@@ -54,6 +57,12 @@ async function pluginPacing(host: Host): Promise<ProcessSample['pacing']> {
   return pacing ? { sends: pacing.sends, waitedMaxMs: pacing.waitedMs.max } : undefined;
 }
 
+function addOwners(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const sum = { ...a };
+  for (const [owner, ms] of Object.entries(b)) sum[owner] = (sum[owner] ?? 0) + ms;
+  return sum;
+}
+
 async function main(): Promise<void> {
   const spec = JSON.parse(process.env.BENCH_HOST ?? '{}') as HostProcessSpec;
   const send = (message: ChildMessage) => process.send?.(message);
@@ -66,6 +75,11 @@ async function main(): Promise<void> {
   let wchar0 = writtenBytes();
   let profile: CpuProfile | undefined;
   let profiledSends = 0;
+  let firstWindow: { sends: number; owners: Record<string, number> } | undefined;
+  const startProfile = async () => {
+    profile = new CpuProfile();
+    await profile.start(Number(process.env.BENCH_CPU_SAMPLE_US) || undefined);
+  };
   const counters0 = { ...host.counters, uploadFailures: { ...host.counters.uploadFailures } };
 
   // BENCH_HEAP_SNAPSHOT_MB=450: one heap snapshot of this process when the JS heap first
@@ -100,16 +114,24 @@ async function main(): Promise<void> {
         delay.reset();
         delay.enable();
         if (message.profile) {
-          profile = new CpuProfile();
-          await profile.start(Number(process.env.BENCH_CPU_SAMPLE_US) || undefined);
+          await startProfile();
           profiledSends = message.profiledSends;
         }
         send({ type: 'started' });
         return;
       }
+      if (message.type === 'mark') {
+        if (profile) {
+          firstWindow = { sends: message.sends, owners: await profile.stop(codeOwner) };
+          await startProfile();
+        }
+        send({ type: 'marked' });
+        return;
+      }
       delay.disable();
       const cpu = process.cpuUsage(cpu0);
-      const owners = profile ? await profile.stop(codeOwner) : undefined;
+      const later = profile ? await profile.stop(codeOwner) : undefined;
+      const owners = later && firstWindow ? addOwners(firstWindow.owners, later) : later;
       const c = host.counters;
       const wchar = writtenBytes();
       const sample: ProcessSample = {
@@ -135,6 +157,13 @@ async function main(): Promise<void> {
           kernelCpuMs: owners.kernel ?? 0,
           profiledSends,
           cpuByOwnerMs: owners,
+        }),
+        ...(firstWindow && {
+          firstWindow: {
+            sends: firstWindow.sends,
+            pipelineCpuMs: (firstWindow.owners.napcat ?? 0) + (firstWindow.owners.plugin ?? 0),
+            cpuByOwnerMs: firstWindow.owners,
+          },
         }),
       };
       if (host.pluginManager.getPluginInfo(PLUGIN_ID)?.status === 'loaded') sample.pacing = await pluginPacing(host);

@@ -20,7 +20,15 @@ export interface ProcessSample {
   kernelCpuMs?: number; // sequential scenario: the model kernel's simulated upload
   profiledSends?: number;
   cpuByOwnerMs?: Record<string, number>; // the profile, by owner (napcat, plugin, kernel, front, gc, idle, …)
+  firstWindow?: ProfileWindow; // sequential scenario: its first measured sends alone (also in the totals above)
   pacing?: { sends: number; waitedMaxMs: number | null }; // the plugin's own /stats (plugin mode)
+}
+
+/** The profile of the first sends of a sequential run, before V8 has warmed the code up. */
+export interface ProfileWindow {
+  sends: number;
+  pipelineCpuMs: number;
+  cpuByOwnerMs: Record<string, number>;
 }
 
 export interface RunRecord {

@@ -51,8 +51,11 @@ export class HostChild {
 }
 
 export function spawnHost(spec: HostProcessSpec): HostChild {
+  // BENCH_HOST_NODE_FLAGS: V8/Node flags for the NapCat processes of both modes, for experiments
+  // (docs/bench.md: --no-lazy-feedback-allocation shows what V8's warm-up costs each side).
+  const flags = (process.env.BENCH_HOST_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
   const child = fork(HOST_PROCESS, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...flags],
     env: { ...process.env, BENCH_HOST: JSON.stringify(spec) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -127,25 +130,37 @@ export async function runOnce({ scenario, mode, repeat, build, uriOf, upload }: 
         );
       }
       const uploadMs = upload ? performance.now() - uploadStarted : 0;
-      const results = await Promise.all(
-        senders.map((send) =>
-          broadcast(
-            {
-              peers: measured,
-              spreadMs: scenario.pattern === 'spread' ? scenario.spreadMs : 0,
-              concurrency: sequential ? 1 : measured.length,
-              maxRetries: scenario.clientRetries ?? CLIENT_RETRIES,
-              retryDelayMs: CLIENT_RETRY_DELAY_MS,
-            },
-            send,
+      const broadcastTo = (targets: number[]) =>
+        Promise.all(
+          senders.map((send) =>
+            broadcast(
+              {
+                peers: targets,
+                spreadMs: scenario.pattern === 'spread' ? scenario.spreadMs : 0,
+                concurrency: sequential ? 1 : targets.length,
+                maxRetries: scenario.clientRetries ?? CLIENT_RETRIES,
+                retryDelayMs: CLIENT_RETRY_DELAY_MS,
+              },
+              send,
+            ),
           ),
-        ),
-      );
+        );
+      // A sequential run's first sends are also profiled on their own: before V8 has warmed
+      // the code up, each function costs more per call than it will (docs/bench.md).
+      const first = sequential && scenario.firstWindow ? Math.min(scenario.firstWindow, measured.length) : 0;
+      const phases: BroadcastResult[] = [];
+      if (first > 0) {
+        phases.push(merge(await broadcastTo(measured.slice(0, first))));
+        for (const h of hosts) h.tell({ type: 'mark', sends: first });
+        await Promise.all(hosts.map((h) => h.next('marked')));
+      }
+      phases.push(merge(await broadcastTo(measured.slice(first))));
       const socketBytes = sent.reduce((a, count) => a + count(), 0) - sentBefore;
       for (const h of hosts) h.tell({ type: 'stop' });
       const samples: ProcessSample[] = [];
       for (const h of hosts) samples.push((await h.next('sample')).sample);
-      const all = merge(results);
+      // The phases ran one after the other: their times add up.
+      const all = { ...merge(phases), wallMs: phases.reduce((a, r) => a + r.wallMs, 0) };
       return {
         scenario: scenario.id,
         mode,

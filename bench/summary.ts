@@ -23,6 +23,7 @@ export interface RunMetrics {
   cpuPerSendMs: number; // the NapCat processes' whole CPU during the run, per send
   socketBytes: number; // bytes the bots wrote to NapCat's WebSocket
   pipelineCpuPerSendMs: number; // NaN outside the sequential scenario
+  firstWindowCpuPerSendMs: number; // the same over the sequential run's first sends alone; NaN without that window
   pacingWaitMaxMs: number; // the longest a send waited in the plugin's pacer; NaN without pacing
 }
 
@@ -33,6 +34,7 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 export function metricsOf(run: RunRecord): RunMetrics {
   const p = run.processes;
   const profiled = sum(p.map((s) => s.profiledSends ?? 0));
+  const firstSends = sum(p.map((s) => s.firstWindow?.sends ?? 0));
   const paced = p.flatMap((s) => (s.pacing && s.pacing.sends > 0 && s.pacing.waitedMaxMs !== null ? [s.pacing.waitedMaxMs] : []));
   return {
     firstTryFailures: run.firstTryFailures,
@@ -53,6 +55,7 @@ export function metricsOf(run: RunRecord): RunMetrics {
     cpuPerSendMs: sum(p.map((s) => s.cpuMs)) / Math.max(1, run.sends),
     socketBytes: run.socketBytes,
     pipelineCpuPerSendMs: profiled ? sum(p.map((s) => s.pipelineCpuMs ?? 0)) / profiled : Number.NaN,
+    firstWindowCpuPerSendMs: firstSends ? sum(p.map((s) => s.firstWindow?.pipelineCpuMs ?? 0)) / firstSends : Number.NaN,
     pacingWaitMaxMs: paced.length ? Math.max(...paced) : Number.NaN,
   };
 }

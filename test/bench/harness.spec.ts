@@ -6,6 +6,10 @@ import { ProgressBar } from '../../bench/harness/progress';
 import { median, quantile, ratio } from '../../bench/harness/stats';
 import { renderRatioChart } from '../../bench/harness/svg-chart';
 import { displayWidth, renderTable } from '../../bench/harness/table';
+import { SCENARIOS } from '../../bench/matrix';
+import type { ProcessSample, RunRecord } from '../../bench/record';
+import { summarise } from '../../bench/summary';
+import { evaluateTargets } from '../../bench/targets';
 
 describe('bench harness', () => {
   it('takes nearest-rank quantiles and even-length medians', () => {
@@ -35,6 +39,35 @@ describe('bench harness', () => {
       timeDeltas: [1000, 1000, 1000, 1000, 1000, 1000],
     };
     expect(attribute(profile, codeOwner)).to.deep.equal({ bench: 3, plugin: 2, napcat: 1 });
+  });
+
+  it('judges CPU per repeated send over the whole series and prints its first sends beside it', () => {
+    const scenario = SCENARIOS.find((s) => s.id === 'cpu-1mb-seq')!;
+    expect(scenario.peers - 1).to.be.at.least(100);
+    const first = scenario.firstWindow!;
+    const sends = scenario.peers - 1;
+    // Pipeline ms over the first window and over the whole series (first window included).
+    const run = (mode: 'baseline' | 'plugin', firstMs: number, allMs: number): RunRecord => {
+      const sample = {
+        uin: '1',
+        tempFilesWritten: 0, nativeCopies: 0, bytesCopied: 0, bytesTransferred: 0, uploadsStarted: 0,
+        uploadsTransferred: 0, kernelSendFailures: 0, downloads: 0, diskBytesWritten: 0, cpuMs: 0,
+        peakRssBytes: 1, eventLoopP99Ms: 0,
+        pipelineCpuMs: allMs, profiledSends: sends,
+        firstWindow: { sends: first, pipelineCpuMs: firstMs, cpuByOwnerMs: {} },
+      } satisfies ProcessSample;
+      return {
+        scenario: scenario.id, mode, repeat: 0, runMs: 0, sends, delivered: sends, failed: 0, firstTryFailures: 0,
+        attempts: sends, wallMs: 1, socketBytes: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, errors: {}, processes: [sample],
+      };
+    };
+    // 2.5 ms per send over the first window (0.1×), 2.0 ms over the series (0.08×).
+    const summaries = summarise([run('baseline', 25 * first, 25 * sends), run('plugin', 2.5 * first, 2 * sends)]);
+    expect(summaries.get(scenario.id)!.plugin.firstWindowCpuPerSendMs).to.equal(2.5);
+    const cpu = evaluateTargets([scenario], summaries, 0).find((t) => t.short.startsWith('CPU'))!;
+    expect(cpu.ratio).to.be.closeTo(0.08, 1e-9);
+    expect(cpu.met).to.equal(true);
+    expect(cpu.measured).to.include(`first ${first}: 2.5 ms vs 25.0 ms (0.10×)`);
   });
 
   it('aligns tables whose labels mix Chinese and English', () => {

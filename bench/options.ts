@@ -14,7 +14,7 @@ export const BENCH_USAGE = `用法 / usage: npm run bench -- [选项 / options]
        npm run bench -- store [store bench 参数 / store bench args]
        npm run bench -- proxy [--only ID,ID] [--repeats N]   （代理 / the sidecar proxy, bench/proxy/）
 
-  --quick           小矩阵、3 次重复（约 2 分钟）/ smaller matrix, 3 repeats (about 2 minutes)
+  --quick           小矩阵、3 次重复（约 6 分钟）/ smaller matrix, 3 repeats (about 6 minutes)
   --repeats N       每个场景每种模式重复次数 / repeats per scenario and mode (默认 / default 5；--quick 为 3)
   --only A,B        只跑这些场景 id / run only these scenario ids
   --out DIR         结果目录 / results folder (默认 / default bench/results)

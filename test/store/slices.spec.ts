@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { decodeBase64 } from '../../src/store/base64';
+import { tooLargeError } from '../../src/store/errors';
 import { MediaStore } from '../../src/store/media-store';
 import { decodeBase64InSlices, digestInSlices } from '../../src/store/slices';
 import { nodeFs, type StoreFs } from '../../src/store/store-fs';
@@ -66,6 +68,32 @@ describe('store/slices decoding and hashing a slice at a time', () => {
     }
     for (const text of cases) expect(await sliced(text, 1 << 20), text.slice(0, 40)).to.equal(whole(text, 1 << 20));
     expect(await sliced(long, 5000)).to.equal(whole(long, 5000)); // too large
+    // Over a limit by length: counted, not kept. The same bytes, or the same TOO_LARGE (with the
+    // size Buffer.from gives), on either side of the limit, odd characters or not.
+    for (const text of cases) {
+      const size = Buffer.from(text, 'base64').length;
+      for (const max of [size - 1, size, 6000]) expect(await sliced(text, max), `${text.slice(0, 40)} max ${max}`).to.equal(whole(text, max));
+    }
+  });
+
+  it('text over the limit by its length is counted a slice at a time, never decoded whole: NapCat decodes it itself', async () => {
+    const text = randomBytes(40 * SLICE + 5).toString('base64');
+    const from = sinon.spy(Buffer, 'from');
+    const alloc = sinon.spy(Buffer, 'allocUnsafe');
+    const counter = turnCounter();
+    let message: string;
+    try {
+      message = await sliced(text, 20 * SLICE);
+    } finally {
+      counter.stop();
+      from.restore();
+      alloc.restore();
+    }
+    expect(message).to.equal(`throws ${tooLargeError(40 * SLICE + 5, 20 * SLICE).message}`);
+    const decoded = from.getCalls().filter((call) => (call.args as unknown[])[1] === 'base64');
+    expect(Math.max(0, ...decoded.map((call) => String(call.args[0]).length)), 'longest text decoded at once').to.be.at.most(4 * (SLICE / 3));
+    expect(Math.max(0, ...alloc.getCalls().map((call) => Number(call.args[0]))), 'largest buffer').to.be.at.most(SLICE);
+    expect(counter.turns(), 'the event loop turns between slices').to.be.at.least(20);
   });
 
   it('hashes exactly as one call does, at every size around the slice', async () => {

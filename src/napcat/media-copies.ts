@@ -122,9 +122,9 @@ export class MediaCopies {
    * looking at the disk. Synchronous, so a caller can skip the whole async `ensure`.
    */
   trusted(dst: string, size: number | undefined, trustMs: number): boolean {
-    if (trustMs <= 0 || this.#flights.has(dst)) return false;
-    const seen = this.#seen.get(dst);
-    return seen !== undefined && performance.now() - seen.checkedAt < trustMs && (size === undefined || seen.size === size) && seen.byName;
+    if (trustMs <= 0) return false;
+    const seen = this.#lastGood(dst, size);
+    return seen !== undefined && performance.now() - seen.checkedAt < trustMs;
   }
 
   /**
@@ -134,9 +134,8 @@ export class MediaCopies {
    * Nothing on this thread can change the file between this and a call in the same turn.
    */
   confirmNow(dst: string, size: number): boolean {
-    if (this.#flights.has(dst)) return false;
-    const seen = this.#seen.get(dst);
-    if (seen === undefined || !seen.byName || seen.size !== size) return false;
+    const seen = this.#lastGood(dst, size);
+    if (seen === undefined) return false;
     let now: Stats | undefined;
     try {
       now = statSync(dst, { throwIfNoEntry: false });
@@ -146,6 +145,13 @@ export class MediaCopies {
     if (!now || !unchanged(seen, now)) return false;
     seen.checkedAt = performance.now();
     return true;
+  }
+
+  /** What we last found good at `dst` (with `size` bytes when given), when its name gave the md5 and no check of it runs. */
+  #lastGood(dst: string, size: number | undefined): Seen | undefined {
+    if (this.#flights.has(dst)) return undefined;
+    const seen = this.#seen.get(dst);
+    return seen?.byName && (size === undefined || seen.size === size) ? seen : undefined;
   }
 
   /**

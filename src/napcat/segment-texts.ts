@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { NormalPaths } from '../store/normal-paths';
 import type { SendScopes } from './send-scopes';
 import type { MediaField } from '../onebot/media-ref';
 import type { Segment } from '../onebot/segment';
@@ -24,6 +24,7 @@ export class SegmentTexts {
   readonly #scopes: SendScopes;
   /** Store path → the URI it stands in for, while a send that let go of one is running. */
   readonly #standIns = new Map<string, WeakRef<Held>>();
+  readonly #keys = new NormalPaths();
   readonly #forget = new FinalizationRegistry<{ key: string; ref: WeakRef<Held> }>(({ key, ref }) => {
     if (this.#standIns.get(key) === ref) this.#standIns.delete(key);
   });
@@ -44,7 +45,7 @@ export class SegmentTexts {
       return; // frozen: only memory is at stake, never the send
     }
     const held: Held = { uri };
-    const key = path.normalize(storePath);
+    const key = this.#keys.of(storePath);
     const ref = new WeakRef(held);
     this.#standIns.set(key, ref);
     this.#forget.register(held, { key, ref });
@@ -56,7 +57,7 @@ export class SegmentTexts {
    * segment's field back as well when the current send ends. False when no such send runs.
    */
   putBackToo(segment: Segment, field: MediaField, storePath: string): boolean {
-    const held = this.#standIns.get(path.normalize(storePath))?.deref();
+    const held = this.#standIns.get(this.#keys.of(storePath))?.deref();
     if (!held || !this.#scopes.current()) return false;
     this.#putBackAtEnd(segment, field, storePath, held);
     return true;

@@ -199,9 +199,10 @@ export class PathLeases {
   async close({ deletePending }: { deletePending: boolean }): Promise<void> {
     this.#closed = true;
     for (const [key, entry] of this.#entries) {
-      const wasWaiting = entry.timer !== undefined && entry.leases.size === 0;
+      // Idle with a deletion pending (a grace timer also runs on while its path is held again).
+      const waiting = entry.timer !== undefined && entry.leases.size === 0;
       cancelTimer(entry);
-      if (deletePending && wasWaiting && entry.leases.size === 0) this.#delete(key, entry, 0);
+      if (deletePending && waiting) this.#delete(key, entry, 0);
     }
     await Promise.all([...this.#entries.values()].map((entry) => entry.deleting));
     this.#entries.clear();

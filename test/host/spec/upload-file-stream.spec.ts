@@ -76,7 +76,9 @@ describe('model: upload_file_stream (NapCat v4.18.5)', function () {
       const kept = (await upload(host, bytes, { file_retention: 0 })).at(-1)!.data as { file_path: string };
       const timed = (await upload(host, bytes, { file_retention: 60_000 })).at(-1)!.data as { file_path: string };
       const byDefault = (await upload(host, bytes)).at(-1)!.data as { file_path: string };
-      await host.clock.sleep(61_000);
+      // Past the 60 s retention with room for the unlink it starts (async, on the thread pool),
+      // and still well inside the default 5 min: at this time scale 1 s of model time is 1 ms.
+      await host.clock.sleep(90_000);
       expect([fs.existsSync(kept.file_path), fs.existsSync(timed.file_path), fs.existsSync(byDefault.file_path)]).to.deep.equal([true, false, true]);
       await host.clock.sleep(300_000);
       expect(fs.existsSync(byDefault.file_path)).to.equal(false);
